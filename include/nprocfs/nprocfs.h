@@ -1,0 +1,302 @@
+/* libnprocfs: Linux /proc read as typed records with normalized units.
+ *
+ * Everything is read through a context opened on a proc root: the live
+ * /proc, a container's, or a captured snapshot. Every /proc file the library
+ * knows has one schema (struct nprocfs_schema): a table of fields from which
+ * the parser, the generic entry walker, the mounted tree and the docs are all
+ * driven. Typed records for each schema are declared in <nprocfs/records.h>.
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * errno on failure. Output parameters are named ret_* and are left untouched
+ * on failure. A process that is gone is -ENOENT; content that does not parse
+ * is -EIO. Nothing here logs or aborts. */
+#ifndef NPROCFS_H
+#define NPROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NPROCFS_VERSION "0.1.0"
+
+/* ---- values ---------------------------------------------------------- */
+
+/* A run of bytes inside a record's own buffer: valid until the record is
+ * read again or released. Not NUL-terminated. */
+struct nprocfs_str {
+        const char *ptr;
+        size_t len;
+};
+
+/* A decimal as the kernel printed it: mant / 10^scale (load averages). */
+struct nprocfs_dec {
+        int64_t mant;
+        uint32_t scale;
+};
+
+/* The type of an entry as users see it (NAMING.md). Masks and lists have
+ * two storage forms; nprocfs_type_name() maps both to the one public name. */
+enum nprocfs_type {
+        NPROCFS_T_U64,   /* uint64_t */
+        NPROCFS_T_I64,   /* int64_t */
+        NPROCFS_T_DEC,   /* struct nprocfs_dec */
+        NPROCFS_T_STR,   /* struct nprocfs_str */
+        NPROCFS_T_ENUM,  /* uint32_t index into the field's word table */
+        NPROCFS_T_BOOL,  /* uint64_t, 0 or 1 */
+        NPROCFS_T_MASK,  /* uint64_t bit mask */
+        NPROCFS_T_MASKS, /* struct nprocfs_str: a mask wider than 64 bits, hex digits */
+        NPROCFS_T_LIST,  /* struct nprocfs_str: items separated by '\n' or NUL */
+        NPROCFS_T_MAXU64, /* uint64_t where UINT64_MAX means "unlimited", shown as max */
+        NPROCFS_T__COUNT
+};
+
+/* Normalized unit of an entry. */
+enum nprocfs_unit {
+        NPROCFS_U_NONE,
+        NPROCFS_U_BYTES,
+        NPROCFS_U_NS,
+        NPROCFS_U_COUNT,
+        NPROCFS_U__COUNT
+};
+
+/* How the source writes a value, i.e. what the parser must do to get the
+ * normalized unit. Applied once, from the table. */
+enum nprocfs_conv {
+        NPROCFS_C_RAW,   /* as written */
+        NPROCFS_C_KB,    /* kB (1024 bytes) -> bytes */
+        NPROCFS_C_PAGES, /* pages -> bytes */
+        NPROCFS_C_TICKS, /* clock ticks -> ns */
+        NPROCFS_C_SEC,   /* seconds, maybe with a fraction -> ns */
+        NPROCFS_C_US,    /* microseconds -> ns */
+        NPROCFS_C_HEX,   /* hex digits (no 0x) -> mask */
+        NPROCFS_C_OCT,   /* octal digits -> mask */
+        NPROCFS_C_CODE,  /* the first character of the token */
+        NPROCFS_C_STATE, /* a process state letter -> enum (nprocfs_words_state) */
+        NPROCFS_C_LINE,  /* the rest of the line (strings) */
+        NPROCFS_C_ITEMS, /* the rest of the line as a list split on blanks/commas */
+        NPROCFS_C_NUL,   /* NUL-separated list, one entry per element as well */
+        NPROCFS_C__COUNT
+};
+
+/* One row of a schema: one entry of the tree. */
+struct nprocfs_field {
+        const char *name; /* normalized entry name; may hold one '/' (a group) */
+        const char *key;  /* source key ("VmRSS"), or NULL for positional fields */
+        const char *kver; /* first kernel version that has it, e.g. "2.6.34" */
+        const char *doc;  /* one line */
+        const char *const *words; /* enum word table, NULL-terminated, or NULL */
+        uint32_t offset;  /* offsetof the member in the typed record (or row) */
+        uint16_t pos;     /* proc(5) field number (positional) or column (keyed) */
+        uint8_t name_len;
+        uint8_t key_len;
+        uint8_t type;     /* enum nprocfs_type */
+        uint8_t unit;     /* enum nprocfs_unit */
+        uint8_t conv;     /* enum nprocfs_conv */
+};
+
+enum nprocfs_scope {
+        NPROCFS_SCOPE_PID,    /* /proc/<pid>/<file>, and per thread */
+        NPROCFS_SCOPE_SYSTEM, /* /proc/<file> */
+};
+
+enum nprocfs_schema_flags {
+        NPROCFS_S_TASK = 1u << 0,       /* also exists as /proc/<pid>/task/<tid>/<file> */
+        NPROCFS_S_RESTRICTED = 1u << 1, /* /proc checks ptrace read access (environ, ...) */
+};
+
+struct nprocfs_rec;
+struct nprocfs_env;
+
+struct nprocfs_schema {
+        const char *name;   /* the tree's directory name: the /proc file's name */
+        const char *path;   /* path below the pid dir or the root ("status", "sys/kernel/osrelease") */
+        const char *doc;
+        const struct nprocfs_field *fields;
+        const struct nprocfs_field *row_fields; /* table files: the fields of each row */
+        int (*parse)(struct nprocfs_rec *rec, const struct nprocfs_env *env);
+        uint32_t rec_size;  /* sizeof the typed record */
+        uint32_t row_size;  /* sizeof one row, for table files */
+        uint16_t nfields;
+        uint16_t nrow_fields;
+        uint8_t scope;      /* enum nprocfs_scope */
+        uint8_t flags;      /* enum nprocfs_schema_flags */
+        uint16_t mode;      /* permission bits of the source in /proc (0444, 0400) */
+        uint8_t name_len;
+};
+
+/* Process states, indexed by the enum value of stat/state and status/state. */
+extern const char *const nprocfs_words_state[];
+
+/* Every schema the library knows, NULL-terminated, in a stable order. */
+extern const struct nprocfs_schema *const nprocfs_schemas[];
+
+/* The schema of that scope and name, or NULL. */
+const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const char *name, size_t len);
+
+const char *nprocfs_type_name(enum nprocfs_type t);
+const char *nprocfs_unit_name(enum nprocfs_unit u);
+
+/* ---- records --------------------------------------------------------- */
+
+#define NPROCFS_MAX_FIELDS 256
+
+/* A key the schema does not know, kept as the source wrote it. */
+struct nprocfs_extra {
+        struct nprocfs_str key;
+        struct nprocfs_str value;
+};
+
+/* The head of every row of a table file. */
+struct nprocfs_row {
+        struct nprocfs_str key; /* the row's natural key; empty: its index names it */
+        uint64_t present;       /* bit i: row field i was in the source */
+};
+
+/* The head of every typed record. A record owns its buffer, extras and rows;
+ * reading it again reuses them (no allocation in steady state). Initialize a
+ * typed record with NPROCFS_REC_INIT and free what it owns with
+ * nprocfs_rec_release(). */
+struct nprocfs_rec {
+        const struct nprocfs_schema *schema;
+        char *buf;              /* the source bytes, NUL-terminated at len */
+        size_t len, cap;
+        uint64_t present[NPROCFS_MAX_FIELDS / 64];
+        struct nprocfs_extra *extra;
+        size_t nextra, extra_cap;
+        void *rows;             /* nrows rows of schema->row_size bytes */
+        size_t nrows, rows_cap;
+};
+
+/* Machine constants a parse needs. */
+struct nprocfs_env {
+        uint64_t page_size;
+        uint64_t ticks_per_second;
+        uint64_t boot_time_unix_ns; /* 0 when unknown */
+};
+
+static inline bool nprocfs_rec_has(const struct nprocfs_rec *rec, unsigned field) {
+        return field < NPROCFS_MAX_FIELDS && (rec->present[field / 64] >> (field % 64)) & 1;
+}
+
+static inline bool nprocfs_row_has(const struct nprocfs_row *row, unsigned field) {
+        return field < 64 && (row->present >> field) & 1;
+}
+
+static inline const struct nprocfs_row *nprocfs_rec_row(const struct nprocfs_rec *rec, size_t i) {
+        return (const struct nprocfs_row *)((const char *)rec->rows + i * rec->schema->row_size);
+}
+
+/* Allocates a zeroed record of schema s. Free it with nprocfs_rec_free(). */
+int nprocfs_rec_new(const struct nprocfs_schema *s, struct nprocfs_rec **ret);
+
+/* Frees what rec owns and rec itself. Accepts NULL. */
+void nprocfs_rec_free(struct nprocfs_rec *rec);
+
+/* Frees what rec owns, not rec itself (for records on the stack); rec can be
+ * read again afterwards. Accepts NULL. */
+void nprocfs_rec_release(struct nprocfs_rec *rec);
+
+/* Parses len bytes of data as rec->schema's file. The bytes are copied into
+ * the record's buffer. -EIO when they do not parse; rec then holds what was
+ * parsed up to the error, with presence bits for it. */
+int nprocfs_rec_parse(struct nprocfs_rec *rec, const void *data, size_t len, const struct nprocfs_env *env);
+
+/* The entries of a parsed record, as the tree shows them. */
+struct nprocfs_entry {
+        const char *path;       /* relative to the file's directory: "vmrss_bytes", "cpu0/user_ns" */
+        size_t path_len;
+        const char *value;      /* formatted, without the final '\n' */
+        size_t value_len;
+        const struct nprocfs_field *field; /* schema row (a generic one for unknown keys) */
+        struct nprocfs_str key; /* the source key for unknown keys and rows, else empty */
+};
+
+/* Called once per entry; a non-zero return stops the walk and is returned. */
+typedef int (*nprocfs_entry_fn)(const struct nprocfs_entry *e, void *userdata);
+
+/* Walks every entry of rec in schema order: known fields that are present,
+ * then unknown keys, then rows. Entry strings are valid only during the call. */
+int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
+
+/* Formats the source of e ("/proc/<pid>/status:VmRSS") into buf. Returns the
+ * length it needed, like snprintf. */
+int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_entry *e, char *buf, size_t size);
+
+/* ---- the context: a proc root ---------------------------------------- */
+
+typedef struct nprocfs_ctx nprocfs_ctx;
+
+enum nprocfs_open_flags {
+        NPROCFS_OPEN_LIVE = 1u << 0, /* machine constants from this system even for a non-/proc root */
+};
+
+/* Opens a proc root: NULL means /proc. The root is untrusted: every read
+ * through it stays inside it (links that leave it, and magic links, fail),
+ * and anything but a regular file (FIFO, device, directory) is refused.
+ * Machine constants come from ROOT/.nprocfs-machine when the root has one,
+ * else from this system. Free with nprocfs_close(). */
+int nprocfs_open(const char *root, unsigned flags, nprocfs_ctx **ret);
+void nprocfs_close(nprocfs_ctx *ctx);
+
+const struct nprocfs_env *nprocfs_ctx_env(const nprocfs_ctx *ctx);
+int nprocfs_ctx_root_fd(const nprocfs_ctx *ctx);
+bool nprocfs_ctx_is_live(const nprocfs_ctx *ctx); /* the root is the kernel's own proc */
+
+/* Largest file the library reads (default 64 MiB); larger is -EFBIG. */
+void nprocfs_ctx_set_max_file(nprocfs_ctx *ctx, size_t max);
+
+/* Reads ROOT/path whole into *buf (grown with realloc as needed; *cap is its
+ * size) and NUL-terminates it. Returns the length. -ENOENT also for a process
+ * that is gone (the kernel's ESRCH). */
+ssize_t nprocfs_read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t *cap);
+
+/* Opens ROOT/path inside the root, for a caller that reads it itself. */
+int nprocfs_open_path(nprocfs_ctx *ctx, const char *path, int flags);
+
+/* Reads rec->schema's file of process pid (thread tid when non-zero; pid and
+ * tid are ignored for system files) and parses it into rec. */
+int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t tid);
+
+/* ---- processes ------------------------------------------------------- */
+
+/* Every pid of the root, ascending, into a malloc'ed array the caller frees. */
+int nprocfs_pids(nprocfs_ctx *ctx, pid_t **ret, size_t *ret_n);
+
+/* Every thread id of pid, ascending. -ENOENT when the process is gone. */
+int nprocfs_tids(nprocfs_ctx *ctx, pid_t pid, pid_t **ret, size_t *ret_n);
+
+/* The pid the root's "self" names (for the live /proc: the caller's pid). */
+int nprocfs_self(nprocfs_ctx *ctx, pid_t *ret);
+
+/* 0 when the process (thread when tid != 0) exists in the root, else -ENOENT. */
+int nprocfs_proc_exists(nprocfs_ctx *ctx, pid_t pid, pid_t tid);
+
+/* Owner of /proc/<pid> as the root shows it. */
+int nprocfs_proc_owner(nprocfs_ctx *ctx, pid_t pid, uid_t *ret_uid, gid_t *ret_gid);
+
+/* ---- machine --------------------------------------------------------- */
+
+struct nprocfs_kver {
+        unsigned major, minor, patch;
+};
+
+/* The kernel version of the root, from sys/kernel/osrelease. */
+int nprocfs_kernel_version(nprocfs_ctx *ctx, struct nprocfs_kver *ret);
+
+/* ---- strict number parsing (also used by tools) ---------------------- */
+
+/* Base-10 unsigned, digits only, whole input: -EINVAL on anything else,
+ * -ERANGE on overflow. */
+int nprocfs_parse_u64(const char *s, size_t len, uint64_t *ret);
+int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,53 @@
+/* Generates one typed record from a schema table; included once per schema
+ * by <nprocfs/records.h> with NPROCFS_GEN, NPROCFS_GEN_DEF and optionally
+ * NPROCFS_GEN_ROW_DEF defined, all of which it undefines.
+ *
+ * A table row is F(name, type, unit, conv, key, pos, kver, doc), or
+ * W(name, conv, words, key, pos, kver, doc) for an enumeration, or
+ * G(group, name, type, ...) for an entry group/name (member group_name). */
+
+#define F(n, t, ...) NPROCFS_CT_##t n;
+#define G(g, n, t, ...) NPROCFS_CT_##t g##_##n;
+#define W(n, ...) uint32_t n;
+
+#ifdef NPROCFS_GEN_ROW_DEF
+struct NPROCFS_CAT(NPROCFS_CAT(nprocfs_, NPROCFS_GEN), _row) {
+        struct nprocfs_row row;
+#include NPROCFS_GEN_ROW_DEF
+};
+#endif
+
+struct NPROCFS_CAT(nprocfs_, NPROCFS_GEN) {
+        struct nprocfs_rec rec;
+#include NPROCFS_GEN_DEF
+};
+
+#undef F
+#undef G
+#undef W
+
+#define F(n, ...) NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
+#define G(g, n, ...) F(g##_##n)
+#define W F
+enum {
+#include NPROCFS_GEN_DEF
+        NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), __COUNT)
+};
+#undef F
+
+#ifdef NPROCFS_GEN_ROW_DEF
+#define F(n, ...) NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _row_), n),
+enum {
+#include NPROCFS_GEN_ROW_DEF
+        NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _row__COUNT)
+};
+#undef F
+#endif
+#undef G
+#undef W
+
+extern const struct nprocfs_schema NPROCFS_CAT(nprocfs_schema_, NPROCFS_GEN);
+
+#undef NPROCFS_GEN
+#undef NPROCFS_GEN_DEF
+#undef NPROCFS_GEN_ROW_DEF

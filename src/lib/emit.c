@@ -1,0 +1,236 @@
+/* The generic walker: every entry of any record, named and formatted from
+ * its schema alone. The tree, the dump tool and the docs all read records
+ * through here, so none of them knows a single field. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+/* Rows that describe entries the schema does not list by name. */
+static const struct nprocfs_field unknown_str = {
+        .name = "", .key = "", .kver = "", .type = NPROCFS_T_STR, .unit = NPROCFS_U_NONE,
+        .doc = "A key this schema does not know yet, kept as the kernel wrote it",
+};
+static const struct nprocfs_field unknown_kb = {
+        .name = "", .key = "", .kver = "", .type = NPROCFS_T_U64, .unit = NPROCFS_U_BYTES,
+        .doc = "A key this schema does not know yet, converted from kB",
+};
+static const struct nprocfs_field element = {
+        .name = "", .key = "", .kver = "", .type = NPROCFS_T_STR, .unit = NPROCFS_U_NONE,
+        .doc = "One element of the NUL-separated list, by index",
+};
+
+#define NAME_MAX_LEN 255
+
+/* NAMING.md: lower-case, every run of other characters one '_'. Returns the
+ * length, 0 if nothing is left or the name is too long. */
+static size_t normalize(const char *s, size_t len, char *out, size_t size) {
+        size_t o = 0;
+        bool sep = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (c >= 'A' && c <= 'Z')
+                        c = (char)(c - 'A' + 'a');
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                        if (sep && o > 0)
+                                out[o++] = '_';
+                        sep = false;
+                        if (o + 2 >= size)
+                                return 0;
+                        out[o++] = c;
+                } else
+                        sep = true;
+        }
+        out[o] = 0;
+        return o;
+}
+
+static size_t fmt_u64(char *b, uint64_t v) {
+        return (size_t)sprintf(b, "%" PRIu64, v);
+}
+
+/* Formats member f of base into tmp, or points *ret into the record. */
+static void format_value(const struct nprocfs_field *f, const void *base, char *tmp, const char **ret, size_t *ret_len) {
+        const void *p = (const char *)base + f->offset;
+
+        *ret = tmp;
+        switch (f->type) {
+        case NPROCFS_T_U64:
+        case NPROCFS_T_BOOL:
+                *ret_len = fmt_u64(tmp, *(const uint64_t *)p);
+                return;
+        case NPROCFS_T_MAXU64: {
+                uint64_t v = *(const uint64_t *)p;
+                if (v == UINT64_MAX) {
+                        *ret = "max";
+                        *ret_len = 3;
+                } else
+                        *ret_len = fmt_u64(tmp, v);
+                return;
+        }
+        case NPROCFS_T_I64:
+                *ret_len = (size_t)sprintf(tmp, "%" PRId64, *(const int64_t *)p);
+                return;
+        case NPROCFS_T_MASK:
+                *ret_len = (size_t)sprintf(tmp, "0x%" PRIx64, *(const uint64_t *)p);
+                return;
+        case NPROCFS_T_DEC: {
+                const struct nprocfs_dec *d = p;
+                uint64_t m = d->mant < 0 ? 0 - (uint64_t)d->mant : (uint64_t)d->mant, div = 1;
+                size_t n = 0;
+                for (uint32_t i = 0; i < d->scale && i < 19; i++)
+                        div *= 10;
+                if (d->mant < 0)
+                        tmp[n++] = '-';
+                n += fmt_u64(tmp + n, m / div);
+                if (d->scale > 0)
+                        n += (size_t)sprintf(tmp + n, ".%0*" PRIu64, (int)d->scale, m % div);
+                *ret_len = n;
+                return;
+        }
+        case NPROCFS_T_ENUM: {
+                uint32_t i = *(const uint32_t *)p;
+                *ret = f->words ? f->words[i] : "";
+                *ret_len = strlen(*ret);
+                return;
+        }
+        case NPROCFS_T_MASKS: {
+                const struct nprocfs_str *s = p;
+                memcpy(tmp, "0x", 2);
+                memcpy(tmp + 2, s->ptr, s->len); /* at most 8192 digits: see wide_mask() */
+                *ret_len = s->len + 2;
+                return;
+        }
+        case NPROCFS_T_STR:
+        case NPROCFS_T_LIST: {
+                const struct nprocfs_str *s = p;
+                *ret = s->ptr ? s->ptr : "";
+                *ret_len = s->len;
+                return;
+        }
+        default:
+                *ret_len = 0;
+                return;
+        }
+}
+
+/* A kB value of an unknown key: "123 kB". */
+static bool kb_value(const struct nprocfs_str *v, uint64_t *ret) {
+        if (v->len < 4 || memcmp(v->ptr + v->len - 3, " kB", 3) != 0)
+                return false;
+        if (nprocfs_parse_u64(v->ptr, v->len - 3, ret) < 0)
+                return false;
+        *ret = mul_sat(*ret, 1024);
+        return true;
+}
+
+static int emit_nul_elements(const struct nprocfs_str *list, nprocfs_entry_fn fn, void *ud) {
+        const char *p = list->ptr, *end = list->ptr + list->len;
+        char name[24];
+        uint64_t i = 0;
+
+        while (p < end) {
+                const char *z = memchr(p, 0, (size_t)(end - p));
+                const char *e = z ? z : end;
+                struct nprocfs_entry en = { .path = name, .value = p, .value_len = (size_t)(e - p), .field = &element };
+                int r;
+
+                en.path_len = fmt_u64(name, i++);
+                r = fn(&en, ud);
+                if (r)
+                        return r;
+                p = z ? z + 1 : end;
+        }
+        return 0;
+}
+
+int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
+        const struct nprocfs_schema *s = rec->schema;
+        char tmp[8200], path[2 * NAME_MAX_LEN + 2];
+        int r;
+
+        for (unsigned i = 0; i < s->nfields; i++) {
+                const struct nprocfs_field *f = &s->fields[i];
+                struct nprocfs_entry e = { .path = f->name, .path_len = f->name_len, .field = f };
+
+                if (!nprocfs_rec_has(rec, i))
+                        continue;
+                format_value(f, rec, tmp, &e.value, &e.value_len);
+                r = fn(&e, ud);
+                if (r)
+                        return r;
+                if (f->conv == NPROCFS_C_NUL) {
+                        r = emit_nul_elements((const struct nprocfs_str *)((const char *)rec + f->offset), fn, ud);
+                        if (r)
+                                return r;
+                }
+        }
+        for (size_t i = 0; i < rec->nextra; i++) {
+                const struct nprocfs_extra *x = &rec->extra[i];
+                struct nprocfs_entry e = { .path = path, .key = x->key, .value = x->value.ptr, .value_len = x->value.len,
+                                           .field = &unknown_str };
+                size_t n = normalize(x->key.ptr, x->key.len, path, NAME_MAX_LEN - 6);
+                uint64_t v;
+
+                if (n == 0)
+                        continue; /* nothing nameable: it has no entry */
+                if (kb_value(&x->value, &v)) {
+                        memcpy(path + n, "_bytes", 7);
+                        n += 6;
+                        e.value = tmp;
+                        e.value_len = fmt_u64(tmp, v);
+                        e.field = &unknown_kb;
+                }
+                e.path_len = n;
+                r = fn(&e, ud);
+                if (r)
+                        return r;
+        }
+        for (size_t i = 0; i < rec->nrows; i++) {
+                const struct nprocfs_row *row = nprocfs_rec_row(rec, i);
+                size_t n = row->key.len ? normalize(row->key.ptr, row->key.len, path, NAME_MAX_LEN) : fmt_u64(path, i);
+
+                if (n == 0)
+                        continue;
+                path[n++] = '/';
+                for (unsigned j = 0; j < s->nrow_fields; j++) {
+                        const struct nprocfs_field *f = &s->row_fields[j];
+                        struct nprocfs_entry e = { .path = path, .path_len = n + f->name_len, .field = f, .key = row->key };
+
+                        if (!nprocfs_row_has(row, j))
+                                continue;
+                        memcpy(path + n, f->name, f->name_len + 1);
+                        format_value(f, row, tmp, &e.value, &e.value_len);
+                        r = fn(&e, ud);
+                        if (r)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* True when another row of the table shares f's key (a column of a line). */
+static bool shared_key(const struct nprocfs_field *fields, size_t n, const struct nprocfs_field *f) {
+        size_t i = (size_t)(f - fields);
+        return (i > 0 && fields[i - 1].key_len == f->key_len && memcmp(fields[i - 1].key, f->key, f->key_len) == 0) ||
+               (i + 1 < n && fields[i + 1].key_len == f->key_len && memcmp(fields[i + 1].key, f->key, f->key_len) == 0);
+}
+
+int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_entry *e, char *buf, size_t size) {
+        const struct nprocfs_field *f = e->field;
+        const char *dir = s->scope == NPROCFS_SCOPE_PID ? "/proc/<pid>/" : "/proc/";
+        bool is_row = f >= s->row_fields && f < s->row_fields + s->nrow_fields;
+
+        if (f == &element)
+                return snprintf(buf, size, "%s%s[%.*s]", dir, s->path, (int)e->path_len, e->path);
+        if (f == &unknown_str || f == &unknown_kb)
+                return snprintf(buf, size, "%s%s:%.*s", dir, s->path, (int)e->key.len, e->key.ptr);
+        if (is_row)
+                return snprintf(buf, size, "%s%s:%.*s[%u]", dir, s->path, (int)e->key.len, e->key.ptr, f->pos);
+        if (f->key_len == 0)
+                return f->pos ? snprintf(buf, size, "%s%s:%u", dir, s->path, f->pos) : snprintf(buf, size, "%s%s", dir, s->path);
+        if (shared_key(s->fields, s->nfields, f))
+                return snprintf(buf, size, "%s%s:%s[%u]", dir, s->path, f->key, f->pos);
+        return snprintf(buf, size, "%s%s:%s", dir, s->path, f->key);
+}

@@ -1,0 +1,597 @@
+/* The generic half of every parser: strict numbers, unit conversion applied
+ * from the schema row, and the two shapes most /proc files come in ("Key:
+ * value" lines, and positional fields). A schema's own parse function only
+ * handles what is special about its file. */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+const char *const nprocfs_words_state[] = {
+        "running", "sleeping", "disk_sleep", "zombie", "stopped", "tracing_stop",
+        "dead", "wakekill", "waking", "parked", "idle", NULL,
+};
+
+/* The kernel's state letters, in the order of nprocfs_words_state; 'x' is
+ * the pre-3.x spelling of dead. */
+static int state_index(char c) {
+        static const char letters[] = "RSDZTtXKWPI";
+        if (c == 'x')
+                return 6;
+        for (int i = 0; letters[i]; i++)
+                if (letters[i] == c)
+                        return i;
+        return -1;
+}
+
+int nprocfs_parse_u64(const char *s, size_t len, uint64_t *ret) {
+        uint64_t v = 0;
+
+        if (len == 0)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                unsigned d = (unsigned char)s[i] - '0';
+                if (d > 9)
+                        return -EINVAL;
+                if (v > (UINT64_MAX - d) / 10)
+                        return -ERANGE;
+                v = v * 10 + d;
+        }
+        *ret = v;
+        return 0;
+}
+
+int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret) {
+        uint64_t u;
+        bool neg = len > 0 && s[0] == '-';
+        int r = nprocfs_parse_u64(s + neg, len - neg, &u);
+
+        if (r < 0)
+                return r;
+        if (neg ? u > (uint64_t)INT64_MAX + 1 : u > INT64_MAX)
+                return -ERANGE;
+        *ret = neg ? (int64_t)(0 - u) : (int64_t)u;
+        return 0;
+}
+
+static int parse_hex(const char *s, size_t len, uint64_t *ret) {
+        uint64_t v = 0;
+
+        if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+                s += 2, len -= 2;
+        if (len == 0)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                int d = isxdigit((unsigned char)s[i]) ? (isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10) : -1;
+                if (d < 0)
+                        return -EINVAL;
+                if (v >> 60)
+                        return -ERANGE;
+                v = v << 4 | (unsigned)d;
+        }
+        *ret = v;
+        return 0;
+}
+
+static int parse_oct(const char *s, size_t len, uint64_t *ret) {
+        uint64_t v = 0;
+
+        if (len == 0)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                unsigned d = (unsigned char)s[i] - '0';
+                if (d > 7)
+                        return -EINVAL;
+                if (v >> 61)
+                        return -ERANGE;
+                v = v << 3 | d;
+        }
+        *ret = v;
+        return 0;
+}
+
+/* "123.456" -> mant 123456, scale 3. At most 18 digits in all. */
+static int parse_dec(const char *s, size_t len, struct nprocfs_dec *ret) {
+        const char *dot = memchr(s, '.', len);
+        size_t ilen = dot ? (size_t)(dot - s) : len, flen = dot ? len - ilen - 1 : 0;
+        bool neg = len > 0 && s[0] == '-';
+        uint64_t ip, fp = 0;
+        int r;
+
+        if ((dot && flen == 0) || ilen - neg + flen > 18)
+                return -EINVAL;
+        r = nprocfs_parse_u64(s + neg, ilen - neg, &ip);
+        if (r < 0)
+                return r;
+        if (flen > 0) {
+                r = nprocfs_parse_u64(dot + 1, flen, &fp);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < flen; i++)
+                ip *= 10;
+        ret->mant = (int64_t)(ip + fp) * (neg ? -1 : 1);
+        ret->scale = (uint32_t)flen;
+        return 0;
+}
+
+/* Seconds with an optional fraction -> ns; digits past the ninth are
+ * dropped, the result saturates. */
+static int parse_sec_ns(const char *s, size_t len, uint64_t *ret) {
+        const char *dot = memchr(s, '.', len);
+        size_t ilen = dot ? (size_t)(dot - s) : len, flen = dot ? len - ilen - 1 : 0;
+        uint64_t sec, frac = 0;
+        int r;
+
+        if (dot && flen == 0)
+                return -EINVAL;
+        r = nprocfs_parse_u64(s, ilen, &sec);
+        if (r == -ERANGE)
+                sec = UINT64_MAX;
+        else if (r < 0)
+                return r;
+        for (size_t i = 0; i < flen; i++) {
+                unsigned d = (unsigned char)dot[1 + i] - '0';
+                if (d > 9)
+                        return -EINVAL;
+                if (i < 9)
+                        frac = frac * 10 + d;
+        }
+        for (size_t i = flen; i < 9; i++)
+                frac *= 10;
+        sec = mul_sat(sec, 1000000000);
+        *ret = sec > UINT64_MAX - frac ? UINT64_MAX : sec + frac;
+        return 0;
+}
+
+uint64_t mul_sat(uint64_t a, uint64_t b) {
+        uint64_t r;
+        return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* Exact for any tick rate: whole seconds and the remainder are converted
+ * apart, so nothing overflows before the result itself would. */
+uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps) {
+        uint64_t sec, rem;
+
+        if (tps == 0)
+                return 0;
+        sec = ticks / tps;
+        rem = ticks % tps;
+        sec = mul_sat(sec, 1000000000);
+        /* rem < tps, so rem * 1e9 overflows only for tps > 1.8e10 */
+        rem = (uint64_t)((unsigned __int128)rem * 1000000000 / tps);
+        return sec > UINT64_MAX - rem ? UINT64_MAX : sec + rem;
+}
+
+static int64_t ticks_to_ns_signed(int64_t ticks, uint64_t tps) {
+        uint64_t m = ticks < 0 ? 0 - (uint64_t)ticks : (uint64_t)ticks;
+        uint64_t ns = ticks_to_ns(m, tps);
+
+        if (ns > INT64_MAX)
+                ns = INT64_MAX;
+        return ticks < 0 ? -(int64_t)ns : (int64_t)ns;
+}
+
+/* Turns runs of blanks and commas into single '\n' in place; returns the new
+ * length. */
+static size_t list_items(char *s, size_t len) {
+        size_t o = 0;
+        bool sep = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (c == ' ' || c == '\t' || c == ',' || c == '\n') {
+                        sep = o > 0;
+                        continue;
+                }
+                if (sep)
+                        s[o++] = '\n';
+                sep = false;
+                s[o++] = c;
+        }
+        return o;
+}
+
+/* A hex mask wider than 64 bits ("00000000,00000003"): commas and leading
+ * zeros are dropped in place. */
+static int wide_mask(char *s, size_t len, struct nprocfs_str *ret) {
+        size_t o = 0;
+
+        if (len == 0 || len > 8192)
+                return -EINVAL;
+        for (size_t i = 0; i < len; i++) {
+                if (s[i] == ',')
+                        continue;
+                if (!isxdigit((unsigned char)s[i]))
+                        return -EINVAL;
+                if (o == 0 && s[i] == '0')
+                        continue;
+                s[o++] = (char)tolower((unsigned char)s[i]);
+        }
+        if (o == 0)
+                s[o++] = '0';
+        *ret = (struct nprocfs_str){ s, o };
+        return 0;
+}
+
+static int conv_u64(const struct nprocfs_field *f, const char *s, size_t len, const struct nprocfs_env *env,
+                    uint64_t *ret) {
+        uint64_t v;
+        int r;
+
+        if (f->type == NPROCFS_T_MAXU64 && len == 9 && memcmp(s, "unlimited", 9) == 0) {
+                *ret = UINT64_MAX;
+                return 0;
+        }
+        switch (f->conv) {
+        case NPROCFS_C_HEX:
+                return parse_hex(s, len, ret);
+        case NPROCFS_C_OCT:
+                return parse_oct(s, len, ret);
+        case NPROCFS_C_SEC:
+                return parse_sec_ns(s, len, ret);
+        default:
+                break;
+        }
+        r = nprocfs_parse_u64(s, len, &v);
+        if (r < 0)
+                return r;
+        switch (f->conv) {
+        case NPROCFS_C_KB:
+                v = mul_sat(v, 1024);
+                break;
+        case NPROCFS_C_PAGES:
+                v = mul_sat(v, env->page_size);
+                break;
+        case NPROCFS_C_TICKS:
+                v = ticks_to_ns(v, env->ticks_per_second);
+                break;
+        case NPROCFS_C_US:
+                v = f->type == NPROCFS_T_MAXU64 && v == UINT64_MAX ? v : mul_sat(v, 1000);
+                break;
+        default:
+                break;
+        }
+        *ret = v;
+        return 0;
+}
+
+int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env) {
+        void *dst = (char *)base + f->offset;
+        int r = 0;
+
+        switch (f->type) {
+        case NPROCFS_T_U64:
+        case NPROCFS_T_MASK:
+        case NPROCFS_T_MAXU64:
+                return conv_u64(f, s, len, env, dst) < 0 ? -EIO : 0;
+        case NPROCFS_T_BOOL: {
+                if (len != 1 || (s[0] != '0' && s[0] != '1'))
+                        return -EIO;
+                *(uint64_t *)dst = s[0] == '1';
+                return 0;
+        }
+        case NPROCFS_T_I64: {
+                int64_t v;
+                if (nprocfs_parse_i64(s, len, &v) < 0)
+                        return -EIO;
+                *(int64_t *)dst = f->conv == NPROCFS_C_TICKS ? ticks_to_ns_signed(v, env->ticks_per_second) : v;
+                return 0;
+        }
+        case NPROCFS_T_DEC:
+                return parse_dec(s, len, dst) < 0 ? -EIO : 0;
+        case NPROCFS_T_ENUM: {
+                int i = len >= 1 && f->conv == NPROCFS_C_STATE ? state_index(s[0]) : -1;
+                if (i < 0)
+                        return -EIO;
+                *(uint32_t *)dst = (uint32_t)i;
+                return 0;
+        }
+        case NPROCFS_T_STR:
+                if (f->conv == NPROCFS_C_CODE) {
+                        if (len < 1)
+                                return -EIO;
+                        len = 1;
+                }
+                *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, len };
+                return 0;
+        case NPROCFS_T_MASKS:
+                r = wide_mask(s, len, dst);
+                return r < 0 ? -EIO : 0;
+        case NPROCFS_T_LIST:
+                if (f->conv == NPROCFS_C_ITEMS)
+                        len = list_items(s, len);
+                *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, len };
+                return 0;
+        default:
+                return -EIO;
+        }
+}
+
+void trim(char **s, size_t *len) {
+        while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\n'))
+                (*s)++, (*len)--;
+        while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' || (*s)[*len - 1] == '\n'))
+                (*len)--;
+}
+
+int rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen) {
+        if (rec->nextra == rec->extra_cap) {
+                size_t n = rec->extra_cap ? rec->extra_cap * 2 : 8;
+                struct nprocfs_extra *e = realloc(rec->extra, n * sizeof(*e));
+                if (!e)
+                        return -ENOMEM;
+                rec->extra = e;
+                rec->extra_cap = n;
+        }
+        rec->extra[rec->nextra++] = (struct nprocfs_extra){ { key, klen }, { val, vlen } };
+        return 0;
+}
+
+void *rec_add_row(struct nprocfs_rec *rec) {
+        size_t sz = rec->schema->row_size;
+        void *row;
+
+        if (rec->nrows == rec->rows_cap) {
+                size_t n = rec->rows_cap ? rec->rows_cap * 2 : 16;
+                void *p = realloc(rec->rows, n * sz);
+                if (!p)
+                        return NULL;
+                rec->rows = p;
+                rec->rows_cap = n;
+        }
+        row = (char *)rec->rows + rec->nrows++ * sz;
+        memset(row, 0, sz);
+        return row;
+}
+
+/* Index of the schema row whose key is key[0..klen), trying hint first:
+ * the kernel prints keys in the order the table lists them. */
+static int find_key(const struct nprocfs_schema *s, const char *key, size_t klen, size_t hint) {
+        const struct nprocfs_field *f = s->fields;
+
+        if (hint < s->nfields && f[hint].key_len == klen && memcmp(f[hint].key, key, klen) == 0)
+                return (int)hint;
+        for (size_t i = 0; i < s->nfields; i++)
+                if (f[i].key_len == klen && memcmp(f[i].key, key, klen) == 0)
+                        return (int)i;
+        return -1;
+}
+
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t';
+}
+
+/* Assigns the columns of val to the rows first..end (all with one key). */
+static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *val, size_t vlen,
+                       const struct nprocfs_env *env) {
+        const struct nprocfs_field *f = rec->schema->fields;
+        char *tok[8];
+        size_t toklen[8], ntok = 0, i = 0;
+        int r = 0;
+
+        /* whole-line values take the line as it is */
+        if (f[first].conv == NPROCFS_C_LINE || f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS) {
+                for (size_t j = first; j < end; j++) {
+                        if (field_set(rec, &f[j], val, vlen, env) < 0)
+                                r = -EIO;
+                        else
+                                rec_set(rec, (unsigned)j);
+                }
+                return r;
+        }
+        while (i < vlen && ntok < NELEMS(tok)) {
+                while (i < vlen && (is_blank(val[i]) || val[i] == '/'))
+                        i++;
+                if (i == vlen)
+                        break;
+                tok[ntok] = val + i;
+                while (i < vlen && !is_blank(val[i]) && val[i] != '/')
+                        i++;
+                toklen[ntok] = (size_t)(val + i - tok[ntok]);
+                ntok++;
+        }
+        for (size_t j = first; j < end; j++) {
+                unsigned c = f[j].pos;
+                if (c >= ntok) {
+                        r = -EIO;
+                        continue;
+                }
+                /* a kB value says so; anything else is another unit */
+                if (f[j].conv == NPROCFS_C_KB && (c + 1 >= ntok || toklen[c + 1] != 2 || memcmp(tok[c + 1], "kB", 2) != 0)) {
+                        r = -EIO;
+                        continue;
+                }
+                if (field_set(rec, &f[j], tok[c], toklen[c], env) < 0) {
+                        r = -EIO;
+                        continue;
+                }
+                rec_set(rec, (unsigned)j);
+        }
+        return r;
+}
+
+int keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+                 const struct nprocfs_env *env, size_t *hint) {
+        const struct nprocfs_schema *s = rec->schema;
+        int i = find_key(s, key, klen, *hint);
+        size_t last;
+
+        if (i < 0)
+                return rec_add_extra(rec, key, klen, val, vlen);
+        last = (size_t)i + 1;
+        while (last < s->nfields && s->fields[last].key_len == klen && memcmp(s->fields[last].key, key, klen) == 0)
+                last++;
+        *hint = last;
+        return set_columns(rec, (size_t)i, last, val, vlen, env);
+}
+
+int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
+                int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+                                  const struct nprocfs_env *env)) {
+        char *p = rec->buf, *end = rec->buf + rec->len;
+        size_t hint = 0;
+        int r = 0;
+
+        while (p < end) {
+                char *nl = memchr(p, '\n', (size_t)(end - p));
+                char *line_end = nl ? nl : end;
+                char *key = p, *val, *colon;
+                size_t klen, vlen;
+                int q;
+
+                p = nl ? nl + 1 : end;
+                if (line_end == key)
+                        continue;
+                colon = memchr(key, sep, (size_t)(line_end - key));
+                if (!colon || colon == key) {
+                        r = -EIO;
+                        continue;
+                }
+                klen = (size_t)(colon - key);
+                val = colon + 1;
+                vlen = (size_t)(line_end - val);
+                trim(&val, &vlen);
+                if (other_line) {
+                        q = other_line(rec, key, klen, val, vlen, env);
+                        if (q == -ENOMEM)
+                                return q;
+                        if (q < 0)
+                                r = -EIO;
+                        if (q != 0)
+                                continue;
+                }
+                q = keyed_assign(rec, key, klen, val, vlen, env, &hint);
+                if (q == -ENOMEM)
+                        return q;
+                if (q < 0)
+                        r = -EIO;
+        }
+        return r;
+}
+
+int parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
+                     char *s, size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
+                     const struct nprocfs_env *env) {
+        size_t i = 0, fi = 0;
+        unsigned pos = first_pos, ntok = 0;
+        int r = 0;
+
+        while (fi < nfields && fields[fi].pos < first_pos)
+                fi++;
+        while (i < len && fi < nfields) {
+                char *tok;
+                size_t toklen;
+
+                while (i < len && strchr(seps, s[i]) && s[i])
+                        i++;
+                if (i == len)
+                        break;
+                tok = s + i;
+                while (i < len && !(strchr(seps, s[i]) && s[i]))
+                        i++;
+                toklen = (size_t)(s + i - tok);
+                ntok++;
+                for (; fi < nfields && fields[fi].pos == pos; fi++) {
+                        if (field_set(base, &fields[fi], tok, toklen, env) < 0) {
+                                r = -EIO;
+                                continue;
+                        }
+                        present[fi / 64] |= UINT64_C(1) << (fi % 64);
+                }
+                pos++;
+        }
+        if (ntok < min_tokens)
+                return -EIO;
+        return r;
+}
+
+/* ---- records --------------------------------------------------------- */
+
+int nprocfs_rec_new(const struct nprocfs_schema *s, struct nprocfs_rec **ret) {
+        struct nprocfs_rec *rec = calloc(1, s->rec_size);
+
+        if (!rec)
+                return -ENOMEM;
+        rec->schema = s;
+        *ret = rec;
+        return 0;
+}
+
+void nprocfs_rec_release(struct nprocfs_rec *rec) {
+        if (!rec)
+                return;
+        free(rec->buf);
+        free(rec->extra);
+        free(rec->rows);
+        rec->buf = NULL;
+        rec->extra = NULL;
+        rec->rows = NULL;
+        rec->len = rec->cap = rec->nextra = rec->extra_cap = rec->nrows = rec->rows_cap = 0;
+        memset(rec->present, 0, sizeof(rec->present));
+}
+
+void nprocfs_rec_free(struct nprocfs_rec *rec) {
+        nprocfs_rec_release(rec);
+        free(rec);
+}
+
+/* Clears the typed members and presence; keeps the buffers for reuse. */
+static void rec_reset(struct nprocfs_rec *rec) {
+        memset((char *)rec + sizeof(*rec), 0, rec->schema->rec_size - sizeof(*rec));
+        memset(rec->present, 0, sizeof(rec->present));
+        rec->nextra = 0;
+        rec->nrows = 0;
+}
+
+static int rec_run_parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
+        int r;
+
+        rec_reset(rec);
+        r = rec->schema->parse(rec, env);
+        return r == -ENOMEM ? r : r < 0 ? -EIO : 0;
+}
+
+int nprocfs_rec_parse(struct nprocfs_rec *rec, const void *data, size_t len, const struct nprocfs_env *env) {
+        if (len + 1 > rec->cap || !rec->buf) {
+                char *b = realloc(rec->buf, len + 1);
+                if (!b)
+                        return -ENOMEM;
+                rec->buf = b;
+                rec->cap = len + 1;
+        }
+        if (len > 0)
+                memcpy(rec->buf, data, len);
+        rec->buf[len] = 0;
+        rec->len = len;
+        return rec_run_parse(rec, env);
+}
+
+int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t tid) {
+        const struct nprocfs_schema *s = rec->schema;
+        char path[128];
+        ssize_t n;
+
+        if (s->scope == NPROCFS_SCOPE_PID) {
+                if (pid <= 0 || tid < 0)
+                        return -ENOENT;
+                if (tid > 0)
+                        snprintf(path, sizeof(path), "%d/task/%d/%s", (int)pid, (int)tid, s->path);
+                else
+                        snprintf(path, sizeof(path), "%d/%s", (int)pid, s->path);
+        } else {
+                snprintf(path, sizeof(path), "%s", s->path);
+        }
+        n = ctx_read_into(ctx, path, rec);
+        if (n < 0) {
+                /* what is not "gone" or "refused" is a root that is not a
+                 * proc tree here: a link loop, a directory, a FIFO, a file
+                 * too big, an escape attempt */
+                if (n == -ENOENT || n == -EACCES || n == -EPERM || n == -ENOMEM)
+                        return (int)n;
+                return n == -ENOTDIR ? -ENOENT : -EIO;
+        }
+        return rec_run_parse(rec, nprocfs_ctx_env(ctx));
+}

@@ -1,0 +1,45 @@
+/* The list of every schema, and the names of types and units. */
+#include "internal.h"
+
+const struct nprocfs_schema *const nprocfs_schemas[] = {
+        &nprocfs_schema_pid_stat,
+        &nprocfs_schema_pid_status,
+        &nprocfs_schema_pid_statm,
+        &nprocfs_schema_pid_io,
+        &nprocfs_schema_pid_comm,
+        &nprocfs_schema_pid_cmdline,
+        &nprocfs_schema_pid_environ,
+        &nprocfs_schema_pid_limits,
+        &nprocfs_schema_sys_meminfo,
+        &nprocfs_schema_sys_loadavg,
+        &nprocfs_schema_sys_uptime,
+        &nprocfs_schema_sys_stat,
+        &nprocfs_schema_sys_osrelease,
+        NULL,
+};
+
+const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const char *name, size_t len) {
+        for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++)
+                if ((*s)->scope == scope && (*s)->name_len == len && memcmp((*s)->name, name, len) == 0)
+                        return *s;
+        return NULL;
+}
+
+const char *nprocfs_type_name(enum nprocfs_type t) {
+        static const char *const names[] = {
+                [NPROCFS_T_U64] = "u64",     [NPROCFS_T_I64] = "i64",   [NPROCFS_T_DEC] = "decimal",
+                [NPROCFS_T_STR] = "string",  [NPROCFS_T_ENUM] = "enum", [NPROCFS_T_BOOL] = "bool",
+                [NPROCFS_T_MASK] = "mask",   [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
+                [NPROCFS_T_MAXU64] = "u64",
+        };
+        static_assert(NELEMS(names) == NPROCFS_T__COUNT, "a type without a name");
+        return (unsigned)t < NELEMS(names) ? names[t] : "?";
+}
+
+const char *nprocfs_unit_name(enum nprocfs_unit u) {
+        static const char *const names[] = {
+                [NPROCFS_U_NONE] = "", [NPROCFS_U_BYTES] = "bytes", [NPROCFS_U_NS] = "ns", [NPROCFS_U_COUNT] = "count",
+        };
+        static_assert(NELEMS(names) == NPROCFS_U__COUNT, "a unit without a name");
+        return (unsigned)u < NELEMS(names) ? names[u] : "?";
+}

@@ -1,0 +1,285 @@
+/* nprocfs-dump: prints the entries below a tree path as "path value" lines,
+ * the same paths the mounted tree has (self/status/vmrss_bytes, meminfo,
+ * 1/task/1/stat, ...), or the schema as a reference (--schema). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nprocfs/nprocfs.h>
+
+struct walk {
+        const char *prefix;  /* what to print before the entry path */
+        const char *sub;     /* the part of the path inside the file, or "" */
+        size_t sub_len;
+        size_t matched;
+};
+
+/* Values may hold any byte: print them so one entry stays one line. */
+static void put_escaped(const char *s, size_t len) {
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c == '\\')
+                        fputs("\\\\", stdout);
+                else if (c == '\n')
+                        fputs("\\n", stdout);
+                else if (c < 0x20 || c == 0x7f)
+                        printf("\\%03o", c);
+                else
+                        putchar(c);
+        }
+}
+
+static int print_entry(const struct nprocfs_entry *e, void *ud) {
+        struct walk *w = ud;
+
+        if (w->sub_len > 0) {
+                /* the entry itself, or an entry inside that directory */
+                if (e->path_len < w->sub_len || memcmp(e->path, w->sub, w->sub_len) != 0)
+                        return 0;
+                if (e->path_len > w->sub_len && e->path[w->sub_len] != '/')
+                        return 0;
+        }
+        w->matched++;
+        printf("%s%.*s ", w->prefix, (int)e->path_len, e->path);
+        put_escaped(e->value, e->value_len);
+        putchar('\n');
+        return 0;
+}
+
+/* Dumps one file of pid/tid (or a system file); sub selects inside it. */
+static int dump_file(nprocfs_ctx *ctx, const struct nprocfs_schema *s, pid_t pid, pid_t tid, const char *prefix,
+                     const char *sub, bool quiet_enoent) {
+        struct nprocfs_rec *rec;
+        struct walk w = { .prefix = prefix, .sub = sub, .sub_len = strlen(sub) };
+        int r = nprocfs_rec_new(s, &rec);
+
+        if (r < 0)
+                return r;
+        r = nprocfs_rec_read(ctx, rec, pid, tid);
+        if (r < 0) {
+                /* in a walk of many files, gone and refused are normal */
+                if (quiet_enoent && r != -ENOENT && r != -EACCES)
+                        fprintf(stderr, "nprocfs-dump: %s: %s\n", prefix, strerror(-r));
+        } else {
+                nprocfs_rec_foreach(rec, print_entry, &w);
+                if (w.sub_len > 0 && w.matched == 0)
+                        r = -ENOENT;
+        }
+        nprocfs_rec_free(rec);
+        return r;
+}
+
+static int dump_proc(nprocfs_ctx *ctx, pid_t pid, pid_t tid, const char *prefix, const char *rest);
+
+static int dump_tasks(nprocfs_ctx *ctx, pid_t pid, const char *prefix, const char *rest) {
+        char pre[256];
+        pid_t *tids;
+        size_t n;
+        int r = 0;
+
+        if (*rest) {
+                char *end;
+                long tid = strtol(rest, &end, 10);
+                if (end == rest || tid <= 0 || (*end && *end != '/'))
+                        return -ENOENT;
+                if (snprintf(pre, sizeof(pre), "%s%ld/", prefix, tid) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_proc(ctx, pid, (pid_t)tid, pre, *end ? end + 1 : end);
+        }
+        r = nprocfs_tids(ctx, pid, &tids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                if (snprintf(pre, sizeof(pre), "%s%d/", prefix, (int)tids[i]) >= (int)sizeof(pre))
+                        continue;
+                dump_proc(ctx, pid, tids[i], pre, "");
+        }
+        free(tids);
+        return 0;
+}
+
+static int dump_proc(nprocfs_ctx *ctx, pid_t pid, pid_t tid, const char *prefix, const char *rest) {
+        const char *slash = strchr(rest, '/');
+        size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
+        char pre[256];
+        int r;
+
+        r = nprocfs_proc_exists(ctx, pid, tid);
+        if (r < 0)
+                return r;
+        if (len == 4 && memcmp(rest, "task", 4) == 0 && tid == 0) {
+                if (snprintf(pre, sizeof(pre), "%stask/", prefix) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_tasks(ctx, pid, pre, slash ? slash + 1 : "");
+        }
+        if (len > 0) {
+                const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_PID, rest, len);
+                if (!s || (tid > 0 && !(s->flags & NPROCFS_S_TASK)))
+                        return -ENOENT;
+                if (snprintf(pre, sizeof(pre), "%s%s/", prefix, s->name) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_file(ctx, s, pid, tid, pre, slash ? slash + 1 : "", false);
+        }
+        for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
+                if ((*s)->scope != NPROCFS_SCOPE_PID || (tid > 0 && !((*s)->flags & NPROCFS_S_TASK)))
+                        continue;
+                if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
+                        continue;
+                dump_file(ctx, *s, pid, tid, pre, "", true);
+        }
+        return 0;
+}
+
+static int dump_path(nprocfs_ctx *ctx, const char *path) {
+        const char *slash;
+        size_t len;
+        char pre[256];
+        char *end;
+        long pid;
+
+        while (*path == '/')
+                path++;
+        slash = strchr(path, '/');
+        len = slash ? (size_t)(slash - path) : strlen(path);
+        if (len == 0) {
+                pid_t *pids;
+                size_t n;
+                int r;
+                for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
+                        if ((*s)->scope != NPROCFS_SCOPE_SYSTEM)
+                                continue;
+                        if (snprintf(pre, sizeof(pre), "%s/", (*s)->name) >= (int)sizeof(pre))
+                                continue;
+                        dump_file(ctx, *s, 0, 0, pre, "", true);
+                }
+                r = nprocfs_pids(ctx, &pids, &n);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < n; i++) {
+                        if (snprintf(pre, sizeof(pre), "%d/", (int)pids[i]) >= (int)sizeof(pre))
+                                continue;
+                        dump_proc(ctx, pids[i], 0, pre, "");
+                }
+                free(pids);
+                return 0;
+        }
+        if ((len == 4 && memcmp(path, "self", 4) == 0) || (len == 11 && memcmp(path, "thread-self", 11) == 0)) {
+                pid_t self;
+                int r = nprocfs_self(ctx, &self);
+                if (r < 0)
+                        return r;
+                if (snprintf(pre, sizeof(pre), "%.*s/", (int)len, path) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_proc(ctx, self, len == 11 ? self : 0, pre, slash ? slash + 1 : "");
+        }
+        pid = strtol(path, &end, 10);
+        if (end == path + len && pid > 0) {
+                if (snprintf(pre, sizeof(pre), "%ld/", pid) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_proc(ctx, (pid_t)pid, 0, pre, slash ? slash + 1 : "");
+        }
+        const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_SYSTEM, path, len);
+        if (!s)
+                return -ENOENT;
+        if (snprintf(pre, sizeof(pre), "%s/", s->name) >= (int)sizeof(pre))
+                return -ENAMETOOLONG;
+        return dump_file(ctx, s, 0, 0, pre, slash ? slash + 1 : "", false);
+}
+
+/* The schema as a Markdown reference: what docs/schema.md is made from. */
+static void print_fields(const struct nprocfs_schema *s, const struct nprocfs_field *f, size_t n, const char *row) {
+        for (size_t i = 0; i < n; i++) {
+                const char *unit = nprocfs_unit_name(f[i].unit);
+                printf("| `%s%s` | %s | %s | ", row, f[i].name, nprocfs_type_name(f[i].type), *unit ? unit : "-");
+                if (row[0])
+                        printf("`%s` column %u", s->path, f[i].pos);
+                else if (f[i].key_len)
+                        printf("`%s`%s", f[i].key, "");
+                else if (f[i].pos)
+                        printf("field %u", f[i].pos);
+                else
+                        printf("derived");
+                printf(" | %s | %s |\n", f[i].kver, f[i].doc);
+        }
+}
+
+static void print_schema(void) {
+        printf("# The nprocfs tree: every entry\n\n"
+               "Generated from the schema by `nprocfs-dump --schema`; do not edit.\n"
+               "Paths are as NAMING.md describes: `<pid>/<file>/<field>` for per-process files (also\n"
+               "`<pid>/task/<tid>/<file>/<field>` where marked), `<file>/<field>` for system-wide ones.\n"
+               "Keys a schema does not know yet appear too, named by the same rule.\n");
+        for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
+                bool pid = (*s)->scope == NPROCFS_SCOPE_PID;
+                printf("\n## %s%s\n\n%s. Source: `/proc/%s%s`%s%s.\n\n", pid ? "<pid>/" : "", (*s)->name, (*s)->doc,
+                       pid ? "<pid>/" : "", (*s)->path, (*s)->flags & NPROCFS_S_TASK ? "; also per thread" : "",
+                       (*s)->flags & NPROCFS_S_RESTRICTED ? "; readable only with ptrace read access, as in /proc" : "");
+                printf("| entry | type | unit | source | since | meaning |\n|---|---|---|---|---|---|\n");
+                print_fields(*s, (*s)->fields, (*s)->nfields, "");
+                if ((*s)->nrow_fields)
+                        print_fields(*s, (*s)->row_fields, (*s)->nrow_fields, "<row>/");
+        }
+}
+
+static void usage(FILE *f) {
+        fprintf(f, "Usage: nprocfs-dump [--root DIR] [PATH]\n"
+                   "       nprocfs-dump --schema\n\n"
+                   "Prints every entry below PATH of the nprocfs tree as \"path value\" lines, read\n"
+                   "from /proc or from the proc tree at DIR (a snapshot, a container's /proc).\n"
+                   "Bytes that are not printable are escaped (\\n, \\\\, \\ooo).\n\n"
+                   "  PATH         self/status, 1/stat/utime_ns, 1/task, meminfo, stat/cpu0 ...\n"
+                   "               (empty: the whole tree)\n"
+                   "  --root DIR   read this proc tree instead of /proc\n"
+                   "  --schema     print every entry's type, unit, source and doc as Markdown\n"
+                   "  --version    print the version\n");
+}
+
+int main(int argc, char **argv) {
+        static const struct option opts[] = {
+                { "root", required_argument, NULL, 'r' }, { "schema", no_argument, NULL, 's' },
+                { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
+                { NULL, 0, NULL, 0 },
+        };
+        const char *root = NULL;
+        nprocfs_ctx *ctx;
+        int c, r, status = 0;
+
+        while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'r':
+                        root = optarg;
+                        break;
+                case 's':
+                        print_schema();
+                        return 0;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                case 'V':
+                        printf("nprocfs-dump %s\n", NPROCFS_VERSION);
+                        return 0;
+                default:
+                        usage(stderr);
+                        return 2;
+                }
+        }
+        r = nprocfs_open(root, 0, &ctx);
+        if (r < 0) {
+                fprintf(stderr, "nprocfs-dump: %s: %s\n", root ? root : "/proc", strerror(-r));
+                return 1;
+        }
+        if (optind == argc)
+                status = dump_path(ctx, "") < 0;
+        for (int i = optind; i < argc; i++) {
+                r = dump_path(ctx, argv[i]);
+                if (r < 0) {
+                        fprintf(stderr, "nprocfs-dump: %s: %s\n", argv[i], strerror(-r));
+                        status = 1;
+                }
+        }
+        fflush(stdout);
+        nprocfs_close(ctx);
+        return status;
+}
