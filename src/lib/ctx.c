@@ -180,27 +180,32 @@ ssize_t ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *re
 
 /* ---- machine constants ---------------------------------------------- */
 
-static void load_machine_file(nprocfs_ctx *ctx) {
-        _cleanup_free_ char *buf = NULL;
-        size_t cap = 0;
-        ssize_t n = read_path(ctx, ".nprocfs-machine", &buf, &cap);
-
-        if (n <= 0)
-                return;
-        for (char *p = buf, *end = buf + n; p < end;) {
-                char *nl = memchr(p, '\n', (size_t)(end - p));
-                char *le = nl ? nl : end, *eq = memchr(p, '=', (size_t)(le - p));
+/* ROOT/.nprocfs-machine: "key=value" lines a snapshot carries. Unknown keys
+ * and values out of range are ignored: the running system's stay. */
+void machine_parse(const char *buf, size_t len, struct nprocfs_env *env) {
+        for (const char *p = buf, *end = buf + len; p < end;) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *le = nl ? nl : end, *eq = memchr(p, '=', (size_t)(le - p));
                 uint64_t v;
 
                 if (eq && nprocfs_parse_u64(eq + 1, (size_t)(le - eq - 1), &v) == 0 && v > 0) {
                         size_t kl = (size_t)(eq - p);
                         if (kl == 9 && memcmp(p, "page_size", 9) == 0 && v <= (UINT64_C(1) << 30))
-                                ctx->env.page_size = v;
+                                env->page_size = v;
                         else if (kl == 16 && memcmp(p, "ticks_per_second", 16) == 0 && v <= 1000000000)
-                                ctx->env.ticks_per_second = v;
+                                env->ticks_per_second = v;
                 }
                 p = nl ? nl + 1 : end;
         }
+}
+
+static void load_machine_file(nprocfs_ctx *ctx) {
+        _cleanup_free_ char *buf = NULL;
+        size_t cap = 0;
+        ssize_t n = read_path(ctx, ".nprocfs-machine", &buf, &cap);
+
+        if (n > 0)
+                machine_parse(buf, (size_t)n, &ctx->env);
 }
 
 static void load_boot_time(nprocfs_ctx *ctx) {

@@ -95,6 +95,9 @@ void trim(char **s, size_t *len);
 uint64_t mul_sat(uint64_t a, uint64_t b);
 uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps);
 
+/* Parses a snapshot's .nprocfs-machine into env (values it lacks stay). */
+void machine_parse(const char *buf, size_t len, struct nprocfs_env *env);
+
 /* Reads the whole file path of ctx's root into rec's buffer. */
 ssize_t ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
 
