@@ -188,44 +188,89 @@ static int dump_path(nprocfs_ctx *ctx, const char *path) {
         return dump_file(ctx, s, 0, 0, pre, slash ? slash + 1 : "", false);
 }
 
-/* The schema as a Markdown reference: what docs/schema.md is made from. */
-static void print_fields(const struct nprocfs_schema *s, const struct nprocfs_field *f, size_t n, const char *row) {
+/* The schema as a reference: Markdown (docs/schema.md) or a man page
+ * (docs/nprocfs-tree.5), both made from the tables and nothing else. */
+static void print_source(const struct nprocfs_schema *s, const struct nprocfs_field *f, bool row) {
+        if (row)
+                printf("column %u of a row", f->pos);
+        else if (f->key_len)
+                printf("key %s%s", f->key, "");
+        else if (f->pos)
+                printf("field %u", f->pos);
+        else
+                printf("derived");
+        (void)s;
+}
+
+/* Text for roff: a backslash would start an escape. */
+static void put_roff(const char *t) {
+        for (; *t; t++)
+                fputs(*t == '\\' ? "\\e" : (char[]){ *t, 0 }, stdout);
+}
+
+static void print_fields(const struct nprocfs_schema *s, const struct nprocfs_field *f, size_t n, bool row, bool man) {
         for (size_t i = 0; i < n; i++) {
                 const char *unit = nprocfs_unit_name(f[i].unit);
-                printf("| `%s%s` | %s | %s | ", row, f[i].name, nprocfs_type_name(f[i].type), *unit ? unit : "-");
-                if (row[0])
-                        printf("`%s` column %u", s->path, f[i].pos);
-                else if (f[i].key_len)
-                        printf("`%s`%s", f[i].key, "");
-                else if (f[i].pos)
-                        printf("field %u", f[i].pos);
-                else
-                        printf("derived");
+                if (man) {
+                        printf(".TP\n.B %s%s\n%s", row ? "<row>/" : "", f[i].name, nprocfs_type_name(f[i].type));
+                        if (*unit)
+                                printf(", %s", unit);
+                        printf("; ");
+                        print_source(s, &f[i], row);
+                        printf("; since %s.\n", f[i].kver);
+                        put_roff(f[i].doc);
+                        printf(".\n");
+                        continue;
+                }
+                printf("| `%s%s` | %s | %s | ", row ? "<row>/" : "", f[i].name, nprocfs_type_name(f[i].type),
+                       *unit ? unit : "-");
+                print_source(s, &f[i], row);
                 printf(" | %s | %s |\n", f[i].kver, f[i].doc);
         }
 }
 
-static void print_schema(void) {
-        printf("# The nprocfs tree: every entry\n\n"
-               "Generated from the schema by `nprocfs-dump --schema`; do not edit.\n"
-               "Paths are as NAMING.md describes: `<pid>/<file>/<field>` for per-process files (also\n"
-               "`<pid>/task/<tid>/<file>/<field>` where marked), `<file>/<field>` for system-wide ones.\n"
-               "Keys a schema does not know yet appear too, named by the same rule.\n");
+static void print_schema(bool man) {
+        if (man)
+                printf(".\\\" Generated from the schema by nprocfs-dump --man; do not edit.\n"
+                       ".TH NPROCFS-TREE 5 \"\" \"nprocfs %s\" \"File Formats\"\n"
+                       ".SH NAME\nnprocfs-tree \\- the entries of the nprocfs tree\n"
+                       ".SH DESCRIPTION\nOne value per file, ended by a newline. Sizes are bytes, times nanoseconds,\n"
+                       "unlimited is max. Per-process files are <pid>/<file>/<entry> (and\n"
+                       "<pid>/task/<tid>/<file>/<entry> where noted); system-wide files are <file>/<entry>.\n"
+                       "Keys a schema does not know yet appear too, named by the same rule.\n"
+                       "Each entry's type, unit, source and doc are also its extended attributes\n"
+                       "user.nprocfs.type, user.nprocfs.unit, user.nprocfs.source and user.nprocfs.doc.\n",
+                       NPROCFS_VERSION);
+        else
+                printf("# The nprocfs tree: every entry\n\n"
+                       "Generated from the schema by `nprocfs-dump --schema`; do not edit.\n"
+                       "Paths are as [naming.md](naming.md) describes: `<pid>/<file>/<field>` for per-process files\n"
+                       "(also `<pid>/task/<tid>/<file>/<field>` where marked), `<file>/<field>` for system-wide ones.\n"
+                       "Keys a schema does not know yet appear too, named by the same rule.\n");
         for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
                 bool pid = (*s)->scope == NPROCFS_SCOPE_PID;
-                printf("\n## %s%s\n\n%s. Source: `/proc/%s%s`%s%s.\n\n", pid ? "<pid>/" : "", (*s)->name, (*s)->doc,
-                       pid ? "<pid>/" : "", (*s)->path, (*s)->flags & NPROCFS_S_TASK ? "; also per thread" : "",
-                       (*s)->flags & NPROCFS_S_RESTRICTED ? "; readable only with ptrace read access, as in /proc" : "");
-                printf("| entry | type | unit | source | since | meaning |\n|---|---|---|---|---|---|\n");
-                print_fields(*s, (*s)->fields, (*s)->nfields, "");
+                const char *task = (*s)->flags & NPROCFS_S_TASK ? "; also per thread" : "";
+                const char *restricted =
+                        (*s)->flags & NPROCFS_S_RESTRICTED ? "; readable only with ptrace read access, as in /proc" : "";
+                if (man)
+                        printf(".SS %s%s\n%s. Source: /proc/%s%s%s%s.\n", pid ? "<pid>/" : "", (*s)->name, (*s)->doc,
+                               pid ? "<pid>/" : "", (*s)->path, task, restricted);
+                else
+                        printf("\n## %s%s\n\n%s. Source: `/proc/%s%s`%s%s.\n\n"
+                               "| entry | type | unit | source | since | meaning |\n|---|---|---|---|---|---|\n",
+                               pid ? "<pid>/" : "", (*s)->name, (*s)->doc, pid ? "<pid>/" : "", (*s)->path, task,
+                               restricted);
+                print_fields(*s, (*s)->fields, (*s)->nfields, false, man);
                 if ((*s)->nrow_fields)
-                        print_fields(*s, (*s)->row_fields, (*s)->nrow_fields, "<row>/");
+                        print_fields(*s, (*s)->row_fields, (*s)->nrow_fields, true, man);
         }
+        if (man)
+                printf(".SH SEE ALSO\n.BR nprocfs (1),\n.BR nprocfs-dump (1),\n.BR proc (5)\n");
 }
 
 static void usage(FILE *f) {
         fprintf(f, "Usage: nprocfs-dump [--root DIR] [PATH]\n"
-                   "       nprocfs-dump --schema\n\n"
+                   "       nprocfs-dump --schema | --man\n\n"
                    "Prints every entry below PATH of the nprocfs tree as \"path value\" lines, read\n"
                    "from /proc or from the proc tree at DIR (a snapshot, a container's /proc).\n"
                    "Bytes that are not printable are escaped (\\n, \\\\, \\ooo).\n\n"
@@ -233,12 +278,14 @@ static void usage(FILE *f) {
                    "               (empty: the whole tree)\n"
                    "  --root DIR   read this proc tree instead of /proc\n"
                    "  --schema     print every entry's type, unit, source and doc as Markdown\n"
+                   "  --man        the same as a man page (nprocfs-tree(5))\n"
                    "  --version    print the version\n");
 }
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
                 { "root", required_argument, NULL, 'r' }, { "schema", no_argument, NULL, 's' },
+                { "man", no_argument, NULL, 'm' },
                 { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
                 { NULL, 0, NULL, 0 },
         };
@@ -252,7 +299,10 @@ int main(int argc, char **argv) {
                         root = optarg;
                         break;
                 case 's':
-                        print_schema();
+                        print_schema(false);
+                        return 0;
+                case 'm':
+                        print_schema(true);
                         return 0;
                 case 'h':
                         usage(stdout);
