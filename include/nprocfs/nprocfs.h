@@ -52,6 +52,8 @@ enum nprocfs_type {
         NPROCFS_T_MASKS, /* struct nprocfs_str: a mask wider than 64 bits, hex digits */
         NPROCFS_T_LIST,  /* struct nprocfs_str: items separated by '\n' or NUL */
         NPROCFS_T_MAXU64, /* uint64_t where UINT64_MAX means "unlimited", shown as max */
+        NPROCFS_T_CAPS,  /* uint64_t capability mask, shown as a list of names */
+        NPROCFS_T_SIGS,  /* uint64_t signal mask, shown as a list of names */
         NPROCFS_T__COUNT
 };
 

@@ -50,6 +50,44 @@ static size_t fmt_u64(char *b, uint64_t v) {
         return (size_t)sprintf(b, "%" PRIu64, v);
 }
 
+/* Capability numbers as in linux/capability.h. */
+static const char *const cap_names[] = {
+        "cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid", "cap_kill",
+        "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable", "cap_net_bind_service",
+        "cap_net_broadcast", "cap_net_admin", "cap_net_raw", "cap_ipc_lock", "cap_ipc_owner", "cap_sys_module",
+        "cap_sys_rawio", "cap_sys_chroot", "cap_sys_ptrace", "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot",
+        "cap_sys_nice", "cap_sys_resource", "cap_sys_time", "cap_sys_tty_config", "cap_mknod", "cap_lease",
+        "cap_audit_write", "cap_audit_control", "cap_setfcap", "cap_mac_override", "cap_mac_admin", "cap_syslog",
+        "cap_wake_alarm", "cap_block_suspend", "cap_audit_read", "cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
+};
+
+/* Bit n of a signal mask is signal n + 1 (x86, arm, most: the generic numbers). */
+static const char *const sig_names[] = {
+        "sighup", "sigint", "sigquit", "sigill", "sigtrap", "sigabrt", "sigbus", "sigfpe", "sigkill", "sigusr1",
+        "sigsegv", "sigusr2", "sigpipe", "sigalrm", "sigterm", "sigstkflt", "sigchld", "sigcont", "sigstop",
+        "sigtstp", "sigttin", "sigttou", "sigurg", "sigxcpu", "sigxfsz", "sigvtalrm", "sigprof", "sigwinch",
+        "sigio", "sigpwr", "sigsys",
+};
+
+/* The set bits of a mask as names, one per line. */
+static size_t fmt_names(char *b, uint64_t mask, bool caps) {
+        size_t n = 0;
+
+        for (unsigned bit = 0; bit < 64; bit++) {
+                if (!(mask >> bit & 1))
+                        continue;
+                if (n)
+                        b[n++] = '\n';
+                if (caps)
+                        n += bit < NELEMS(cap_names) ? (size_t)sprintf(b + n, "%s", cap_names[bit])
+                                                     : (size_t)sprintf(b + n, "cap_%u", bit);
+                else
+                        n += bit < NELEMS(sig_names) ? (size_t)sprintf(b + n, "%s", sig_names[bit])
+                                                     : (size_t)sprintf(b + n, "sig%u", bit + 1);
+        }
+        return n;
+}
+
 /* Formats member f of base into tmp, or points *ret into the record. */
 static void format_value(const struct nprocfs_field *f, const void *base, char *tmp, const char **ret, size_t *ret_len) {
         const void *p = (const char *)base + f->offset;
@@ -74,6 +112,10 @@ static void format_value(const struct nprocfs_field *f, const void *base, char *
                 return;
         case NPROCFS_T_MASK:
                 *ret_len = (size_t)sprintf(tmp, "0x%" PRIx64, *(const uint64_t *)p);
+                return;
+        case NPROCFS_T_CAPS:
+        case NPROCFS_T_SIGS:
+                *ret_len = fmt_names(tmp, *(const uint64_t *)p, f->type == NPROCFS_T_CAPS);
                 return;
         case NPROCFS_T_DEC: {
                 const struct nprocfs_dec *d = p;

@@ -266,6 +266,8 @@ int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, co
         case NPROCFS_T_U64:
         case NPROCFS_T_MASK:
         case NPROCFS_T_MAXU64:
+        case NPROCFS_T_CAPS:
+        case NPROCFS_T_SIGS:
                 return conv_u64(f, s, len, env, dst) < 0 ? -EIO : 0;
         case NPROCFS_T_BOOL: {
                 if (len != 1 || (s[0] != '0' && s[0] != '1'))
