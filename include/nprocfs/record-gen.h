@@ -27,7 +27,7 @@ struct NPROCFS_CAT(nprocfs_, NPROCFS_GEN) {
 #undef W
 
 #define F(n, ...) NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
-#define G(g, n, ...) F(g##_##n)
+#define G(g, n, ...) F(g##_##n, __VA_ARGS__)
 #define W F
 enum {
 #include NPROCFS_GEN_DEF
