@@ -117,7 +117,8 @@ static int parse_dec(const char *s, size_t len, struct nprocfs_dec *ret) {
 }
 
 /* Seconds with an optional fraction -> ns; digits past the ninth are
- * dropped, the result saturates. */
+ * dropped. Seconds that do not fit u64 are an error; their conversion to ns
+ * saturates. */
 static int parse_sec_ns(const char *s, size_t len, uint64_t *ret) {
         const char *dot = memchr(s, '.', len);
         size_t ilen = dot ? (size_t)(dot - s) : len, flen = dot ? len - ilen - 1 : 0;
@@ -127,9 +128,7 @@ static int parse_sec_ns(const char *s, size_t len, uint64_t *ret) {
         if (dot && flen == 0)
                 return -EINVAL;
         r = nprocfs_parse_u64(s, ilen, &sec);
-        if (r == -ERANGE)
-                sec = UINT64_MAX;
-        else if (r < 0)
+        if (r < 0)
                 return r;
         for (size_t i = 0; i < flen; i++) {
                 unsigned d = (unsigned char)dot[1 + i] - '0';
@@ -374,7 +373,14 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
         size_t toklen[8], ntok = 0, i = 0;
         int r = 0;
 
-        /* whole-line values take the line as it is */
+        /* whole-line values take the line as it is: a string keeps every
+         * byte after the one tab the kernel puts after the colon (a comm may
+         * begin or end with blanks) */
+        if (f[first].conv == NPROCFS_C_LINE) {
+                if (vlen > 0 && val[0] == '\t')
+                        val++, vlen--;
+        } else if (f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS)
+                trim(&val, &vlen);
         if (f[first].conv == NPROCFS_C_LINE || f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS) {
                 for (size_t j = first; j < end; j++) {
                         if (field_set(rec, &f[j], val, vlen, env) < 0)
@@ -421,13 +427,23 @@ int keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, siz
         int i = find_key(s, key, klen, *hint);
         size_t last;
 
-        if (i < 0)
+        if (i < 0) {
+                trim(&val, &vlen);
                 return rec_add_extra(rec, key, klen, val, vlen);
+        }
         last = (size_t)i + 1;
         while (last < s->nfields && s->fields[last].key_len == klen && memcmp(s->fields[last].key, key, klen) == 0)
                 last++;
         *hint = last;
         return set_columns(rec, (size_t)i, last, val, vlen, env);
+}
+
+/* Kernel keys are printable words; anything else is not a keyed file. */
+static bool is_key(const char *key, size_t klen) {
+        for (size_t i = 0; i < klen; i++)
+                if ((unsigned char)key[i] <= ' ' || (unsigned char)key[i] >= 0x7f)
+                        return false;
+        return true;
 }
 
 int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
@@ -436,6 +452,10 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
         char *p = rec->buf, *end = rec->buf + rec->len;
         size_t hint = 0;
         int r = 0;
+
+        /* the kernel always writes at least one line */
+        if (rec->len == 0)
+                return -EIO;
 
         while (p < end) {
                 char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -448,14 +468,13 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
                 if (line_end == key)
                         continue;
                 colon = memchr(key, sep, (size_t)(line_end - key));
-                if (!colon || colon == key) {
+                if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
                         r = -EIO;
                         continue;
                 }
                 klen = (size_t)(colon - key);
                 val = colon + 1;
                 vlen = (size_t)(line_end - val);
-                trim(&val, &vlen);
                 if (other_line) {
                         q = other_line(rec, key, klen, val, vlen, env);
                         if (q == -ENOMEM)
