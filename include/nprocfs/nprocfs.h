@@ -88,12 +88,12 @@ enum nprocfs_conv {
 /* One row of a schema: one entry of the tree. */
 struct nprocfs_field {
         const char *name; /* normalized entry name; may hold one '/' (a group) */
-        const char *key;  /* source key ("VmRSS"), or NULL for positional fields */
+        const char *key;  /* source key ("VmRSS"), or "" for positional fields */
         const char *kver; /* first kernel version that has it, e.g. "2.6.34" */
         const char *doc;  /* one line */
         const char *const *words; /* enum word table, NULL-terminated, or NULL */
         uint32_t offset;  /* offsetof the member in the typed record (or row) */
-        uint16_t pos;     /* proc(5) field number (positional) or column (keyed) */
+        uint16_t pos;     /* proc(5) field number (positional, from 1) or column (keyed, from 0) */
         uint8_t name_len;
         uint8_t key_len;
         uint8_t type;     /* enum nprocfs_type */

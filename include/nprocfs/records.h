@@ -33,7 +33,7 @@
 
 #define NPROCFS_REC_INIT(name) { .rec = { .schema = &nprocfs_schema_##name } }
 #define NPROCFS_HAS(r, name, field) nprocfs_rec_has(&(r)->rec, NPROCFS_F_##name##_##field)
-#define NPROCFS_ROW_HAS(row, name, field) nprocfs_row_has(&(row)->row, NPROCFS_F_##name##_row_##field)
+#define NPROCFS_ROW_HAS(r, name, field) nprocfs_row_has(&(r)->row, NPROCFS_F_##name##_row_##field)
 
 /* Each block below: NPROCFS_GEN names the schema, NPROCFS_GEN_DEF its field
  * table, NPROCFS_GEN_ROW_DEF (table files) the table of one row. */

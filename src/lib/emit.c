@@ -262,7 +262,8 @@ static bool shared_key(const struct nprocfs_field *fields, size_t n, const struc
 int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_entry *e, char *buf, size_t size) {
         const struct nprocfs_field *f = e->field;
         const char *dir = s->scope == NPROCFS_SCOPE_PID ? "/proc/<pid>/" : "/proc/";
-        bool is_row = f >= s->row_fields && f < s->row_fields + s->nrow_fields;
+        /* row_fields is NULL but for table files, and NULL + 0 is undefined */
+        bool is_row = s->row_fields && f >= s->row_fields && f < s->row_fields + s->nrow_fields;
 
         if (f == &element)
                 return snprintf(buf, size, "%s%s[%.*s]", dir, s->path, (int)e->path_len, e->path);
@@ -272,7 +273,8 @@ int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_en
                 return snprintf(buf, size, "%s%s:%.*s[%u]", dir, s->path, (int)e->key.len, e->key.ptr, f->pos);
         if (f->key_len == 0)
                 return f->pos ? snprintf(buf, size, "%s%s:%u", dir, s->path, f->pos) : snprintf(buf, size, "%s%s", dir, s->path);
+        /* columns count from 1, as in rows and as awk does */
         if (shared_key(s->fields, s->nfields, f))
-                return snprintf(buf, size, "%s%s:%s[%u]", dir, s->path, f->key, f->pos);
+                return snprintf(buf, size, "%s%s:%s[%u]", dir, s->path, f->key, f->pos + 1u);
         return snprintf(buf, size, "%s%s:%s", dir, s->path, f->key);
 }

@@ -25,11 +25,24 @@ static int state_index(char c) {
         return -1;
 }
 
-int nprocfs_parse_u64(const char *s, size_t len, uint64_t *ret) {
+/* nprocfs_parse_u64(), inlined by the parsers here: an exported function
+ * is not, in a -fPIC build. */
+static inline int parse_u64(const char *s, size_t len, uint64_t *ret) {
         uint64_t v = 0;
 
         if (len == 0)
                 return -EINVAL;
+        /* 19 digits cannot overflow: only longer input needs the check */
+        if (len <= 19) {
+                for (size_t i = 0; i < len; i++) {
+                        unsigned d = (unsigned char)s[i] - '0';
+                        if (d > 9)
+                                return -EINVAL;
+                        v = v * 10 + d;
+                }
+                *ret = v;
+                return 0;
+        }
         for (size_t i = 0; i < len; i++) {
                 unsigned d = (unsigned char)s[i] - '0';
                 if (d > 9)
@@ -42,10 +55,14 @@ int nprocfs_parse_u64(const char *s, size_t len, uint64_t *ret) {
         return 0;
 }
 
-int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret) {
+int nprocfs_parse_u64(const char *s, size_t len, uint64_t *ret) {
+        return parse_u64(s, len, ret);
+}
+
+static inline int parse_i64(const char *s, size_t len, int64_t *ret) {
         uint64_t u;
         bool neg = len > 0 && s[0] == '-';
-        int r = nprocfs_parse_u64(s + neg, len - neg, &u);
+        int r = parse_u64(s + neg, len - neg, &u);
 
         if (r < 0)
                 return r;
@@ -55,6 +72,22 @@ int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret) {
         return 0;
 }
 
+int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret) {
+        return parse_i64(s, len, ret);
+}
+
+/* 1 + the value of each hex digit, 0 for any other byte: the C locale's
+ * isxdigit() without a call per byte (masks are most of a status file). */
+static const uint8_t hex1[256] = {
+        ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+        ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+        ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static inline int hex_value(char c) {
+        return hex1[(unsigned char)c] - 1;
+}
+
 static int parse_hex(const char *s, size_t len, uint64_t *ret) {
         uint64_t v = 0;
 
@@ -62,8 +95,19 @@ static int parse_hex(const char *s, size_t len, uint64_t *ret) {
                 s += 2, len -= 2;
         if (len == 0)
                 return -EINVAL;
+        /* 16 digits cannot overflow: only longer input needs the check */
+        if (len <= 16) {
+                for (size_t i = 0; i < len; i++) {
+                        int d = hex_value(s[i]);
+                        if (d < 0)
+                                return -EINVAL;
+                        v = v << 4 | (unsigned)d;
+                }
+                *ret = v;
+                return 0;
+        }
         for (size_t i = 0; i < len; i++) {
-                int d = isxdigit((unsigned char)s[i]) ? (isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10) : -1;
+                int d = hex_value(s[i]);
                 if (d < 0)
                         return -EINVAL;
                 if (v >> 60)
@@ -201,13 +245,19 @@ static int wide_mask(char *s, size_t len, struct nprocfs_str *ret) {
         if (len == 0 || len > 8192)
                 return -EINVAL;
         for (size_t i = 0; i < len; i++) {
+                int d;
+
+                /* most of a wide mask is zero groups before the first set bit */
+                while (o == 0 && len - i > 9 && memcmp(s + i, "00000000,", 9) == 0)
+                        i += 9;
                 if (s[i] == ',')
                         continue;
-                if (!isxdigit((unsigned char)s[i]))
+                d = hex_value(s[i]);
+                if (d < 0)
                         return -EINVAL;
-                if (o == 0 && s[i] == '0')
+                if (o == 0 && d == 0)
                         continue;
-                s[o++] = (char)tolower((unsigned char)s[i]);
+                s[o++] = "0123456789abcdef"[d];
         }
         if (o == 0)
                 s[o++] = '0';
@@ -234,7 +284,7 @@ static int conv_u64(const struct nprocfs_field *f, const char *s, size_t len, co
         default:
                 break;
         }
-        r = nprocfs_parse_u64(s, len, &v);
+        r = parse_u64(s, len, &v);
         if (r < 0)
                 return r;
         switch (f->conv) {
@@ -276,7 +326,7 @@ int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, co
         }
         case NPROCFS_T_I64: {
                 int64_t v;
-                if (nprocfs_parse_i64(s, len, &v) < 0)
+                if (parse_i64(s, len, &v) < 0)
                         return -EIO;
                 *(int64_t *)dst = f->conv == NPROCFS_C_TICKS ? ticks_to_ns_signed(v, env->ticks_per_second) : v;
                 return 0;
@@ -309,6 +359,40 @@ int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, co
         default:
                 return -EIO;
         }
+}
+
+/* field_set() for the rows most files are made of (counts, kB sizes,
+ * masks, plain signed numbers) without its dispatch; the same result,
+ * anything else goes to it. */
+static inline int set_field(void *base, const struct nprocfs_field *f, char *s, size_t len,
+                            const struct nprocfs_env *env) {
+        void *dst = (char *)base + f->offset;
+
+        switch (f->type) {
+        case NPROCFS_T_U64:
+        case NPROCFS_T_MASK:
+        case NPROCFS_T_CAPS:
+        case NPROCFS_T_SIGS: {
+                uint64_t v;
+                if (f->conv == NPROCFS_C_HEX)
+                        return parse_hex(s, len, dst) < 0 ? -EIO : 0;
+                if (f->conv != NPROCFS_C_RAW && f->conv != NPROCFS_C_KB)
+                        break;
+                if (parse_u64(s, len, &v) < 0)
+                        return -EIO;
+                if (f->conv == NPROCFS_C_KB && __builtin_mul_overflow(v, 1024, &v))
+                        v = UINT64_MAX;
+                *(uint64_t *)dst = v;
+                return 0;
+        }
+        case NPROCFS_T_I64:
+                if (f->conv != NPROCFS_C_RAW)
+                        break;
+                return parse_i64(s, len, dst) < 0 ? -EIO : 0;
+        default:
+                break;
+        }
+        return field_set(base, f, s, len, env);
 }
 
 void trim(char **s, size_t *len) {
@@ -361,8 +445,18 @@ static int find_key(const struct nprocfs_schema *s, const char *key, size_t klen
         return -1;
 }
 
-static bool is_blank(char c) {
-        return c == ' ' || c == '\t';
+/* What separates the columns of a keyed value: blanks, and '/' ("SigQ:
+ * 0/63551"). */
+static const bool col_sep[256] = { [' '] = true, ['\t'] = true, ['/'] = true };
+
+/* Rows that read one column into a u64 the same way (a mask and its list of
+ * names) need one parse between them. MAXU64 is left out: its conversion
+ * depends on the type too. */
+static bool same_u64(const struct nprocfs_field *a, const struct nprocfs_field *b) {
+        static const bool u64[NPROCFS_T__COUNT] = {
+                [NPROCFS_T_U64] = true, [NPROCFS_T_MASK] = true, [NPROCFS_T_CAPS] = true, [NPROCFS_T_SIGS] = true,
+        };
+        return a->pos == b->pos && a->conv == b->conv && u64[a->type] && u64[b->type];
 }
 
 /* Assigns the columns of val to the rows first..end (all with one key). */
@@ -371,6 +465,7 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
         const struct nprocfs_field *f = rec->schema->fields;
         char *tok[8];
         size_t toklen[8], ntok = 0, i = 0;
+        bool prev_ok = false;
         int r = 0;
 
         /* whole-line values take the line as it is: a string keeps every
@@ -391,18 +486,21 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
                 return r;
         }
         while (i < vlen && ntok < NELEMS(tok)) {
-                while (i < vlen && (is_blank(val[i]) || val[i] == '/'))
+                while (i < vlen && col_sep[(unsigned char)val[i]])
                         i++;
                 if (i == vlen)
                         break;
                 tok[ntok] = val + i;
-                while (i < vlen && !is_blank(val[i]) && val[i] != '/')
+                while (i < vlen && !col_sep[(unsigned char)val[i]])
                         i++;
                 toklen[ntok] = (size_t)(val + i - tok[ntok]);
                 ntok++;
         }
         for (size_t j = first; j < end; j++) {
                 unsigned c = f[j].pos;
+                bool ok = prev_ok;
+
+                prev_ok = false;
                 if (c >= ntok) {
                         r = -EIO;
                         continue;
@@ -412,30 +510,43 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
                         r = -EIO;
                         continue;
                 }
-                if (field_set(rec, &f[j], tok[c], toklen[c], env) < 0) {
+                if (ok && same_u64(&f[j - 1], &f[j]))
+                        memcpy((char *)rec + f[j].offset, (char *)rec + f[j - 1].offset, sizeof(uint64_t));
+                else if (set_field(rec, &f[j], tok[c], toklen[c], env) < 0) {
                         r = -EIO;
                         continue;
                 }
                 rec_set(rec, (unsigned)j);
+                prev_ok = true;
         }
         return r;
 }
 
+/* Assigns val to row i and the rows after it with the same key. */
+static int assign_rows(struct nprocfs_rec *rec, size_t i, char *val, size_t vlen, const struct nprocfs_env *env,
+                       size_t *hint) {
+        const struct nprocfs_field *f = rec->schema->fields;
+        size_t last = i + 1, klen = f[i].key_len;
+
+        /* rows of one key mostly share the literal; else the last byte tells
+         * most neighbouring keys apart without a memcmp */
+        while (last < rec->schema->nfields && f[last].key_len == klen &&
+               (f[last].key == f[i].key ||
+                ((klen == 0 || f[last].key[klen - 1] == f[i].key[klen - 1]) && memcmp(f[last].key, f[i].key, klen) == 0)))
+                last++;
+        *hint = last;
+        return set_columns(rec, i, last, val, vlen, env);
+}
+
 int keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                  const struct nprocfs_env *env, size_t *hint) {
-        const struct nprocfs_schema *s = rec->schema;
-        int i = find_key(s, key, klen, *hint);
-        size_t last;
+        int i = find_key(rec->schema, key, klen, *hint);
 
         if (i < 0) {
                 trim(&val, &vlen);
                 return rec_add_extra(rec, key, klen, val, vlen);
         }
-        last = (size_t)i + 1;
-        while (last < s->nfields && s->fields[last].key_len == klen && memcmp(s->fields[last].key, key, klen) == 0)
-                last++;
-        *hint = last;
-        return set_columns(rec, (size_t)i, last, val, vlen, env);
+        return assign_rows(rec, (size_t)i, val, vlen, env, hint);
 }
 
 /* Kernel keys are printable words; anything else is not a keyed file. */
@@ -449,6 +560,7 @@ static bool is_key(const char *key, size_t klen) {
 int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
                 int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                                   const struct nprocfs_env *env)) {
+        const struct nprocfs_schema *s = rec->schema;
         char *p = rec->buf, *end = rec->buf + rec->len;
         size_t hint = 0;
         int r = 0;
@@ -461,16 +573,28 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
                 char *nl = memchr(p, '\n', (size_t)(end - p));
                 char *line_end = nl ? nl : end;
                 char *key = p, *val, *colon;
+                const struct nprocfs_field *h = hint < s->nfields ? &s->fields[hint] : NULL;
                 size_t klen, vlen;
+                bool known = false;
                 int q;
 
                 p = nl ? nl + 1 : end;
                 if (line_end == key)
                         continue;
-                colon = memchr(key, sep, (size_t)(line_end - key));
-                if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
-                        r = -EIO;
-                        continue;
+                /* The kernel prints keys in the table's order, so a line
+                 * mostly starts with the key the hint names. Table keys are
+                 * printable words without the separator: when one matches
+                 * here it is the key the checks below would find. */
+                if (h && h->key_len > 0 && (size_t)(line_end - key) > h->key_len && key[h->key_len] == sep &&
+                    memcmp(key, h->key, h->key_len) == 0) {
+                        colon = key + h->key_len;
+                        known = true;
+                } else {
+                        colon = memchr(key, sep, (size_t)(line_end - key));
+                        if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
+                                r = -EIO;
+                                continue;
+                        }
                 }
                 klen = (size_t)(colon - key);
                 val = colon + 1;
@@ -484,7 +608,7 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
                         if (q != 0)
                                 continue;
                 }
-                q = keyed_assign(rec, key, klen, val, vlen, env, &hint);
+                q = known ? assign_rows(rec, hint, val, vlen, env, &hint) : keyed_assign(rec, key, klen, val, vlen, env, &hint);
                 if (q == -ENOMEM)
                         return q;
                 if (q < 0)
@@ -498,25 +622,28 @@ int parse_positional(void *base, uint64_t *present, const struct nprocfs_field *
                      const struct nprocfs_env *env) {
         size_t i = 0, fi = 0;
         unsigned pos = first_pos, ntok = 0;
+        bool is_sep[256] = { false }; /* NUL never separates */
         int r = 0;
 
+        for (const char *c = seps; *c; c++)
+                is_sep[(unsigned char)*c] = true;
         while (fi < nfields && fields[fi].pos < first_pos)
                 fi++;
         while (i < len && fi < nfields) {
                 char *tok;
                 size_t toklen;
 
-                while (i < len && strchr(seps, s[i]) && s[i])
+                while (i < len && is_sep[(unsigned char)s[i]])
                         i++;
                 if (i == len)
                         break;
                 tok = s + i;
-                while (i < len && !(strchr(seps, s[i]) && s[i]))
+                while (i < len && !is_sep[(unsigned char)s[i]])
                         i++;
                 toklen = (size_t)(s + i - tok);
                 ntok++;
                 for (; fi < nfields && fields[fi].pos == pos; fi++) {
-                        if (field_set(base, &fields[fi], tok, toklen, env) < 0) {
+                        if (set_field(base, &fields[fi], tok, toklen, env) < 0) {
                                 r = -EIO;
                                 continue;
                         }
@@ -590,15 +717,41 @@ int nprocfs_rec_parse(struct nprocfs_rec *rec, const void *data, size_t len, con
         return rec_run_parse(rec, env);
 }
 
+/* The decimal digits of v at p; returns the end. */
+static char *put_uint(char *p, unsigned v) {
+        char tmp[10];
+        size_t n = 0;
+
+        do
+                tmp[n++] = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        while (n > 0)
+                *p++ = tmp[--n];
+        return p;
+}
+
 int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t tid) {
         const struct nprocfs_schema *s = rec->schema;
         char path[128];
         ssize_t n;
 
         if (s->scope == NPROCFS_SCOPE_PID) {
+                size_t plen = strlen(s->path);
+
                 if (pid <= 0 || tid < 0)
                         return -ENOENT;
-                if (tid > 0)
+                /* "<pid>/<path>" or "<pid>/task/<tid>/<path>" by hand: snprintf
+                 * costs more than the parse of a small file */
+                if (plen < sizeof(path) - 2 * 10 - 8) {
+                        char *p = put_uint(path, (unsigned)pid);
+                        *p++ = '/';
+                        if (tid > 0) {
+                                memcpy(p, "task/", 5);
+                                p = put_uint(p + 5, (unsigned)tid);
+                                *p++ = '/';
+                        }
+                        memcpy(p, s->path, plen + 1);
+                } else if (tid > 0)
                         snprintf(path, sizeof(path), "%d/task/%d/%s", (int)pid, (int)tid, s->path);
                 else
                         snprintf(path, sizeof(path), "%d/%s", (int)pid, s->path);
@@ -607,6 +760,9 @@ int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t
         }
         n = ctx_read_into(ctx, path, rec);
         if (n < 0) {
+                /* the buffer was overwritten, maybe moved: what the last
+                 * parse pointed into it is gone */
+                rec_reset(rec);
                 /* what is not "gone" or "refused" is a root that is not a
                  * proc tree here: a link loop, a directory, a FIFO, a file
                  * too big, an escape attempt */

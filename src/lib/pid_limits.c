@@ -14,7 +14,7 @@ static const struct nprocfs_field fields[] = {
 
 static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         char *p = rec->buf, *end = rec->buf + rec->len;
-        size_t hint = 0;
+        size_t hint = 0, rows = 0;
         bool header = true;
         int r = 0;
 
@@ -30,7 +30,9 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
                         if (le - line >= 5 && memcmp(line, "Limit", 5) == 0)
                                 continue;
                 }
-                /* the name ends before the first word that is a number or unlimited */
+                /* the name ends before the first word that is a number (a
+                 * negative one too, so that it fails as a value rather than
+                 * make an unknown row) or unlimited */
                 while (q < le) {
                         char *w;
                         while (q < le && *q == ' ')
@@ -38,7 +40,8 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
                         w = q;
                         while (q < le && *q != ' ')
                                 q++;
-                        if (w < q && (isdigit((unsigned char)*w) || (q - w == 9 && memcmp(w, "unlimited", 9) == 0))) {
+                        if (w < q && (isdigit((unsigned char)*w) || *w == '-' ||
+                                      (q - w == 9 && memcmp(w, "unlimited", 9) == 0))) {
                                 key_end = w;
                                 break;
                         }
@@ -55,13 +58,15 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
                         continue;
                 }
                 vlen = (size_t)(le - key_end);
+                rows++;
                 x = keyed_assign(rec, line, klen, key_end, vlen, env, &hint);
                 if (x == -ENOMEM)
                         return x;
                 if (x < 0)
                         r = -EIO;
         }
-        return r;
+        /* every kernel has printed at least the 15 rows of 2.6.24 */
+        return rows == 0 ? -EIO : r;
 }
 
 SCHEMA_DEFINE(pid_limits, fields, "limits", "limits", PID, 0, 0444, parse,
