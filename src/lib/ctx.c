@@ -37,6 +37,11 @@ static int open_beneath_slow(int root, const char *path, int flags) {
         char comp[256];
         int dir = root, fd;
 
+        /* the root itself */
+        if (strcmp(path, ".") == 0 || path[strspn(path, "/")] == 0) {
+                fd = openat(root, ".", flags);
+                return fd < 0 ? -errno : fd;
+        }
         for (;;) {
                 const char *slash;
                 size_t n;
@@ -261,6 +266,10 @@ int nprocfs_ctx_root_fd(const nprocfs_ctx *ctx) {
 
 bool nprocfs_ctx_is_live(const nprocfs_ctx *ctx) {
         return ctx->live;
+}
+
+void ctx_disable_openat2(nprocfs_ctx *ctx) {
+        ctx->no_openat2 = true;
 }
 
 void nprocfs_ctx_set_max_file(nprocfs_ctx *ctx, size_t max) {

@@ -95,6 +95,10 @@ void trim(char **s, size_t *len);
 uint64_t mul_sat(uint64_t a, uint64_t b);
 uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps);
 
+/* Resolves paths as on a kernel without openat2 (tests reach the fallback
+ * through this). */
+void ctx_disable_openat2(nprocfs_ctx *ctx);
+
 /* Parses a snapshot's .nprocfs-machine into env (values it lacks stay). */
 void machine_parse(const char *buf, size_t len, struct nprocfs_env *env);
 
