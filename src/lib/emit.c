@@ -167,6 +167,13 @@ static bool kb_value(const struct nprocfs_str *v, uint64_t *ret) {
         return true;
 }
 
+static bool known_name(const struct nprocfs_schema *s, const char *name, size_t len) {
+        for (unsigned i = 0; i < s->nfields; i++)
+                if (s->fields[i].name_len == len && memcmp(s->fields[i].name, name, len) == 0)
+                        return true;
+        return false;
+}
+
 static int emit_nul_elements(const struct nprocfs_str *list, nprocfs_entry_fn fn, void *ud) {
         const char *p = list->ptr, *end = list->ptr + list->len;
         char name[24];
@@ -225,6 +232,10 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                         e.field = &unknown_kb;
                 }
                 e.path_len = n;
+                /* a stranger's key may normalize to a known entry's name: the
+                 * known entry keeps it */
+                if (known_name(s, path, n))
+                        continue;
                 r = fn(&e, ud);
                 if (r)
                         return r;

@@ -333,6 +333,26 @@ static void test_unknown_keys_are_kept_and_named_by_the_rule(void **state) {
         free(data);
 }
 
+/* An unknown key that normalizes to a known entry's name must not give the
+ * tree two entries of one name: the known one keeps it. */
+static void test_an_unknown_key_cannot_take_a_known_name(void **state) {
+        static const char data[] = "Name:\tx\nVmRSS_bytes:\t5\nVmRSS:\t    1 kB\n";
+        struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
+        struct nprocfs_env env = TEST_ENV;
+        struct entries es;
+        size_t n = 0;
+
+        (void)state;
+        assert_int_equal(nprocfs_rec_parse(&st.rec, data, sizeof(data) - 1, &env), 0);
+        entries_collect(&st.rec, &es);
+        for (size_t i = 0; i < es.n; i++)
+                n += strcmp(es.v[i].path, "vmrss_bytes") == 0;
+        assert_int_equal(n, 1);
+        assert_entry(&es, "vmrss_bytes", "1024");
+        entries_free(&es);
+        nprocfs_rec_release(&st.rec);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_uid_and_gid_columns_come_in_proc5_order),
@@ -346,6 +366,7 @@ int main(void) {
                 cmocka_unit_test(test_new_status_values),
                 cmocka_unit_test(test_thread_status_reads_the_task_file),
                 cmocka_unit_test(test_unknown_keys_are_kept_and_named_by_the_rule),
+                cmocka_unit_test(test_an_unknown_key_cannot_take_a_known_name),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
