@@ -175,7 +175,7 @@ ssize_t nprocfs_read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t
         return read_path(ctx, path, buf, cap);
 }
 
-ssize_t ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec) {
+ssize_t np_ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec) {
         ssize_t n = read_path(ctx, path, &rec->buf, &rec->cap);
 
         rec->len = n < 0 ? 0 : (size_t)n;
@@ -188,7 +188,7 @@ ssize_t ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *re
 
 /* ROOT/.nprocfs-machine: "key=value" lines a snapshot carries. Unknown keys
  * and values out of range are ignored: the running system's stay. */
-void machine_parse(const char *buf, size_t len, struct nprocfs_env *env) {
+void np_machine_parse(const char *buf, size_t len, struct nprocfs_env *env) {
         for (const char *p = buf, *end = buf + len; p < end;) {
                 const char *nl = memchr(p, '\n', (size_t)(end - p));
                 const char *le = nl ? nl : end, *eq = memchr(p, '=', (size_t)(le - p));
@@ -211,7 +211,7 @@ static void load_machine_file(nprocfs_ctx *ctx) {
         ssize_t n = read_path(ctx, ".nprocfs-machine", &buf, &cap);
 
         if (n > 0)
-                machine_parse(buf, (size_t)n, &ctx->env);
+                np_machine_parse(buf, (size_t)n, &ctx->env);
 }
 
 static void load_boot_time(nprocfs_ctx *ctx) {
@@ -268,7 +268,7 @@ bool nprocfs_ctx_is_live(const nprocfs_ctx *ctx) {
         return ctx->live;
 }
 
-void ctx_disable_openat2(nprocfs_ctx *ctx) {
+void np_ctx_disable_openat2(nprocfs_ctx *ctx) {
         ctx->no_openat2 = true;
 }
 

@@ -163,7 +163,7 @@ static bool kb_value(const struct nprocfs_str *v, uint64_t *ret) {
                 return false;
         if (nprocfs_parse_u64(v->ptr, v->len - 3, ret) < 0)
                 return false;
-        *ret = mul_sat(*ret, 1024);
+        *ret = np_mul_sat(*ret, 1024);
         return true;
 }
 

@@ -58,51 +58,51 @@ static inline void rec_set(struct nprocfs_rec *rec, unsigned i) {
 /* Stores the token s[0..len) into field f of base (a record or a row),
  * converting it as f says. s may be modified in place (lists, wide masks).
  * 0, or -EIO for a token that is not what f expects. */
-int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env);
+int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env);
 
 /* Parses "Key<sep> value" lines (status, meminfo, io, /proc/stat scalars)
  * into rec: whole-key match against the schema's keys, columns by pos,
  * unknown keys kept. other_line, when not NULL, sees each line first and
  * returns 1 if it handled it, 0 to let the table handle it, or an error. */
-int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
+int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
                 int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                                   const struct nprocfs_env *env));
 
 /* Assigns the value of one "key value" line to the rows with that key, or
  * keeps it as an unknown key. hint is where the search for the key starts
  * (the row after the previous line's). */
-int keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                  const struct nprocfs_env *env, size_t *hint);
 
 /* Assigns the tokens of s[0..len), split on any byte of seps, to the fields
  * whose pos is first_pos, first_pos + 1, ... Fields past the last token are
  * absent. -EIO if fewer than min_tokens tokens, or a token is bad. present
  * is the bitmap to mark (a record's or a row's). */
-int parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
+int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
                      char *s, size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
                      const struct nprocfs_env *env);
 
 /* Appends an unknown key to rec. -ENOMEM. */
-int rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen);
+int np_rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen);
 
 /* Appends a zeroed row to rec and returns it, or NULL (-ENOMEM). */
-void *rec_add_row(struct nprocfs_rec *rec);
+void *np_rec_add_row(struct nprocfs_rec *rec);
 
 /* Trims blanks (space, tab, newline) on both ends. */
-void trim(char **s, size_t *len);
+void np_trim(char **s, size_t *len);
 
 /* Converts with saturation at UINT64_MAX. */
-uint64_t mul_sat(uint64_t a, uint64_t b);
-uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps);
+uint64_t np_mul_sat(uint64_t a, uint64_t b);
+uint64_t np_ticks_to_ns(uint64_t ticks, uint64_t tps);
 
 /* Resolves paths as on a kernel without openat2 (tests reach the fallback
  * through this). */
-void ctx_disable_openat2(nprocfs_ctx *ctx);
+void np_ctx_disable_openat2(nprocfs_ctx *ctx);
 
 /* Parses a snapshot's .nprocfs-machine into env (values it lacks stay). */
-void machine_parse(const char *buf, size_t len, struct nprocfs_env *env);
+void np_machine_parse(const char *buf, size_t len, struct nprocfs_env *env);
 
 /* Reads the whole file path of ctx's root into rec's buffer. */
-ssize_t ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
+ssize_t np_ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
 
 #endif

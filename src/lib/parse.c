@@ -183,26 +183,26 @@ static int parse_sec_ns(const char *s, size_t len, uint64_t *ret) {
         }
         for (size_t i = flen; i < 9; i++)
                 frac *= 10;
-        sec = mul_sat(sec, 1000000000);
+        sec = np_mul_sat(sec, 1000000000);
         *ret = sec > UINT64_MAX - frac ? UINT64_MAX : sec + frac;
         return 0;
 }
 
-uint64_t mul_sat(uint64_t a, uint64_t b) {
+uint64_t np_mul_sat(uint64_t a, uint64_t b) {
         uint64_t r;
         return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
 /* Exact for any tick rate: whole seconds and the remainder are converted
  * apart, so nothing overflows before the result itself would. */
-uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps) {
+uint64_t np_ticks_to_ns(uint64_t ticks, uint64_t tps) {
         uint64_t sec, rem;
 
         if (tps == 0)
                 return 0;
         sec = ticks / tps;
         rem = ticks % tps;
-        sec = mul_sat(sec, 1000000000);
+        sec = np_mul_sat(sec, 1000000000);
         /* rem < tps, so rem * 1e9 overflows only for tps > 1.8e10 */
         rem = (uint64_t)((unsigned __int128)rem * 1000000000 / tps);
         return sec > UINT64_MAX - rem ? UINT64_MAX : sec + rem;
@@ -210,7 +210,7 @@ uint64_t ticks_to_ns(uint64_t ticks, uint64_t tps) {
 
 static int64_t ticks_to_ns_signed(int64_t ticks, uint64_t tps) {
         uint64_t m = ticks < 0 ? 0 - (uint64_t)ticks : (uint64_t)ticks;
-        uint64_t ns = ticks_to_ns(m, tps);
+        uint64_t ns = np_ticks_to_ns(m, tps);
 
         if (ns > INT64_MAX)
                 ns = INT64_MAX;
@@ -289,16 +289,16 @@ static int conv_u64(const struct nprocfs_field *f, const char *s, size_t len, co
                 return r;
         switch (f->conv) {
         case NPROCFS_C_KB:
-                v = mul_sat(v, 1024);
+                v = np_mul_sat(v, 1024);
                 break;
         case NPROCFS_C_PAGES:
-                v = mul_sat(v, env->page_size);
+                v = np_mul_sat(v, env->page_size);
                 break;
         case NPROCFS_C_TICKS:
-                v = ticks_to_ns(v, env->ticks_per_second);
+                v = np_ticks_to_ns(v, env->ticks_per_second);
                 break;
         case NPROCFS_C_US:
-                v = f->type == NPROCFS_T_MAXU64 && v == UINT64_MAX ? v : mul_sat(v, 1000);
+                v = f->type == NPROCFS_T_MAXU64 && v == UINT64_MAX ? v : np_mul_sat(v, 1000);
                 break;
         default:
                 break;
@@ -307,7 +307,7 @@ static int conv_u64(const struct nprocfs_field *f, const char *s, size_t len, co
         return 0;
 }
 
-int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env) {
+int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env) {
         void *dst = (char *)base + f->offset;
         int r = 0;
 
@@ -361,7 +361,7 @@ int field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, co
         }
 }
 
-/* field_set() for the rows most files are made of (counts, kB sizes,
+/* np_field_set() for the rows most files are made of (counts, kB sizes,
  * masks, plain signed numbers) without its dispatch; the same result,
  * anything else goes to it. */
 static inline int set_field(void *base, const struct nprocfs_field *f, char *s, size_t len,
@@ -392,17 +392,17 @@ static inline int set_field(void *base, const struct nprocfs_field *f, char *s, 
         default:
                 break;
         }
-        return field_set(base, f, s, len, env);
+        return np_field_set(base, f, s, len, env);
 }
 
-void trim(char **s, size_t *len) {
+void np_trim(char **s, size_t *len) {
         while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\n'))
                 (*s)++, (*len)--;
         while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' || (*s)[*len - 1] == '\n'))
                 (*len)--;
 }
 
-int rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen) {
+int np_rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen) {
         if (rec->nextra == rec->extra_cap) {
                 size_t n = rec->extra_cap ? rec->extra_cap * 2 : 8;
                 struct nprocfs_extra *e = realloc(rec->extra, n * sizeof(*e));
@@ -415,7 +415,7 @@ int rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const c
         return 0;
 }
 
-void *rec_add_row(struct nprocfs_rec *rec) {
+void *np_rec_add_row(struct nprocfs_rec *rec) {
         size_t sz = rec->schema->row_size;
         void *row;
 
@@ -475,10 +475,10 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
                 if (vlen > 0 && val[0] == '\t')
                         val++, vlen--;
         } else if (f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS)
-                trim(&val, &vlen);
+                np_trim(&val, &vlen);
         if (f[first].conv == NPROCFS_C_LINE || f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS) {
                 for (size_t j = first; j < end; j++) {
-                        if (field_set(rec, &f[j], val, vlen, env) < 0)
+                        if (np_field_set(rec, &f[j], val, vlen, env) < 0)
                                 r = -EIO;
                         else
                                 rec_set(rec, (unsigned)j);
@@ -538,13 +538,13 @@ static int assign_rows(struct nprocfs_rec *rec, size_t i, char *val, size_t vlen
         return set_columns(rec, i, last, val, vlen, env);
 }
 
-int keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                  const struct nprocfs_env *env, size_t *hint) {
         int i = find_key(rec->schema, key, klen, *hint);
 
         if (i < 0) {
-                trim(&val, &vlen);
-                return rec_add_extra(rec, key, klen, val, vlen);
+                np_trim(&val, &vlen);
+                return np_rec_add_extra(rec, key, klen, val, vlen);
         }
         return assign_rows(rec, (size_t)i, val, vlen, env, hint);
 }
@@ -557,7 +557,7 @@ static bool is_key(const char *key, size_t klen) {
         return true;
 }
 
-int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
+int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
                 int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                                   const struct nprocfs_env *env)) {
         const struct nprocfs_schema *s = rec->schema;
@@ -608,7 +608,7 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
                         if (q != 0)
                                 continue;
                 }
-                q = known ? assign_rows(rec, hint, val, vlen, env, &hint) : keyed_assign(rec, key, klen, val, vlen, env, &hint);
+                q = known ? assign_rows(rec, hint, val, vlen, env, &hint) : np_keyed_assign(rec, key, klen, val, vlen, env, &hint);
                 if (q == -ENOMEM)
                         return q;
                 if (q < 0)
@@ -617,7 +617,7 @@ int parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env
         return r;
 }
 
-int parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
+int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
                      char *s, size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
                      const struct nprocfs_env *env) {
         size_t i = 0, fi = 0;
@@ -758,7 +758,7 @@ int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t
         } else {
                 snprintf(path, sizeof(path), "%s", s->path);
         }
-        n = ctx_read_into(ctx, path, rec);
+        n = np_ctx_read_into(ctx, path, rec);
         if (n < 0) {
                 /* the buffer was overwritten, maybe moved: what the last
                  * parse pointed into it is gone */

@@ -9,7 +9,7 @@ static const struct nprocfs_field fields[] = {
 };
 
 static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_keyed(rec, ':', env, NULL);
+        return np_parse_keyed(rec, ':', env, NULL);
 }
 
 SCHEMA_DEFINE(pid_io, fields, "io", "io", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0400, parse,

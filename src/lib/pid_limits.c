@@ -52,14 +52,14 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
                         continue;
                 }
                 klen = (size_t)(key_end - line);
-                trim(&line, &klen);
+                np_trim(&line, &klen);
                 if (klen == 0) {
                         r = -EIO;
                         continue;
                 }
                 vlen = (size_t)(le - key_end);
                 rows++;
-                x = keyed_assign(rec, line, klen, key_end, vlen, env, &hint);
+                x = np_keyed_assign(rec, line, klen, key_end, vlen, env, &hint);
                 if (x == -ENOMEM)
                         return x;
                 if (x < 0)

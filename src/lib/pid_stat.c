@@ -19,15 +19,15 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         if (!open || !close || close < open)
                 return -EIO;
         len = (size_t)(open - b);
-        trim(&b, &len);
-        r = field_set(rec, &fields[NPROCFS_F_pid_stat_pid], b, len, env);
+        np_trim(&b, &len);
+        r = np_field_set(rec, &fields[NPROCFS_F_pid_stat_pid], b, len, env);
         if (r < 0)
                 return r;
         rec_set(rec, NPROCFS_F_pid_stat_pid);
         st->comm = (struct nprocfs_str){ open + 1, (size_t)(close - open - 1) };
         rec_set(rec, NPROCFS_F_pid_stat_comm);
         /* fields 3 .. 41 have been there since 2.5; later ones may be absent */
-        return parse_positional(rec, rec->present, fields, NELEMS(fields), close + 1, (size_t)(end - close - 1),
+        return np_parse_positional(rec, rec->present, fields, NELEMS(fields), close + 1, (size_t)(end - close - 1),
                                 " \n", 3, 39, env);
 }
 

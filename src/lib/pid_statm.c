@@ -8,7 +8,7 @@ static const struct nprocfs_field fields[] = {
 };
 
 static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_positional(rec, rec->present, fields, NELEMS(fields), rec->buf, rec->len, " \n", 1, 7, env);
+        return np_parse_positional(rec, rec->present, fields, NELEMS(fields), rec->buf, rec->len, " \n", 1, 7, env);
 }
 
 SCHEMA_DEFINE(pid_statm, fields, "statm", "statm", PID, NPROCFS_S_TASK, 0444, parse,

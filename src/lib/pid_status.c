@@ -8,7 +8,7 @@ static const struct nprocfs_field fields[] = {
 };
 
 static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_keyed(rec, ':', env, NULL);
+        return np_parse_keyed(rec, ':', env, NULL);
 }
 
 SCHEMA_DEFINE(pid_status, fields, "status", "status", PID, NPROCFS_S_TASK, 0444, parse,

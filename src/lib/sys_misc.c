@@ -22,12 +22,12 @@ static const struct nprocfs_field osrelease_fields[] = {
 };
 
 static int parse_loadavg(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_positional(rec, rec->present, loadavg_fields, NELEMS(loadavg_fields), rec->buf, rec->len,
+        return np_parse_positional(rec, rec->present, loadavg_fields, NELEMS(loadavg_fields), rec->buf, rec->len,
                                 " /\n", 1, 6, env);
 }
 
 static int parse_uptime(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_positional(rec, rec->present, uptime_fields, NELEMS(uptime_fields), rec->buf, rec->len,
+        return np_parse_positional(rec, rec->present, uptime_fields, NELEMS(uptime_fields), rec->buf, rec->len,
                                 " \n", 1, 2, env);
 }
 
@@ -40,7 +40,7 @@ static int parse_osrelease(struct nprocfs_rec *rec, const struct nprocfs_env *en
         size_t len = rec->len;
 
         (void)env;
-        trim(&s, &len);
+        np_trim(&s, &len);
         if (len == 0 || memchr(s, '\n', len))
                 return -EIO;
         o->release = (struct nprocfs_str){ s, len };

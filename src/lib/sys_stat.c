@@ -21,17 +21,17 @@ static int cpu_line(struct nprocfs_rec *rec, char *key, size_t klen, char *val, 
 
         if (klen < 3 || memcmp(key, "cpu", 3) != 0)
                 return 0;
-        row = rec_add_row(rec);
+        row = np_rec_add_row(rec);
         if (!row)
                 return -ENOMEM;
         row->row.key = (struct nprocfs_str){ key, klen };
         /* user nice system idle have always been there */
-        r = parse_positional(row, &row->row.present, row_fields, NELEMS(row_fields), val, vlen, " ", 1, 4, env);
+        r = np_parse_positional(row, &row->row.present, row_fields, NELEMS(row_fields), val, vlen, " ", 1, 4, env);
         return r < 0 ? r : 1;
 }
 
 static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return parse_keyed(rec, ' ', env, cpu_line);
+        return np_parse_keyed(rec, ' ', env, cpu_line);
 }
 
 SCHEMA_DEFINE_TABLE(sys_stat, "stat", "stat", SYSTEM, 0, 0444, parse,

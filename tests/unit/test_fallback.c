@@ -9,7 +9,7 @@
 static nprocfs_ctx *open_fallback(const char *name) {
         nprocfs_ctx *ctx = open_tree(name);
 
-        ctx_disable_openat2(ctx);
+        np_ctx_disable_openat2(ctx);
         return ctx;
 }
 
@@ -57,7 +57,7 @@ static void test_live_proc_reads_this_process(void **state) {
 
         (void)state;
         assert_int_equal(nprocfs_open(NULL, 0, &ctx), 0);
-        ctx_disable_openat2(ctx);
+        np_ctx_disable_openat2(ctx);
         assert_int_equal(nprocfs_rec_read(ctx, &st.rec, getpid(), 0), 0);
         assert_int_equal(st.pid, (uint64_t)getpid());
         nprocfs_rec_release(&st.rec);
