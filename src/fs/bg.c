@@ -1,0 +1,229 @@
+/* The daemon's two background threads.
+ *
+ * The notifier tells the kernel to drop what it caches: a process's name
+ * when the process is gone (names are cached for long, see NAME_TIMEOUT),
+ * an inode's attributes when they changed under it. A notification can wait
+ * on locks the kernel holds while a request is in flight, so it is never
+ * sent from a handler or under one of our locks: handlers queue it here.
+ *
+ * The sweeper runs once a second: it frees cached parses past their TTL and
+ * identities nothing refers to, and on a live root it finds the processes
+ * and threads the kernel still has a name for that have exited (or whose
+ * pid now belongs to another process), and queues their invalidation. That
+ * is what keeps the daemon's memory flat while processes come and go: the
+ * kernel forgets the inodes, and their nodes go with them. */
+#include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs.h"
+
+#define QUEUE_MAX 65536 /* beyond: dropped; the sweep queues them again */
+
+static void push(struct fs *fs, const struct inval *it) {
+        struct bg *bg = &fs->bg;
+
+        pthread_mutex_lock(&bg->lock);
+        if (bg->running && !bg->stop && bg->n < QUEUE_MAX) {
+                if (bg->n == bg->cap) {
+                        size_t nc = bg->cap ? bg->cap * 2 : 64;
+                        struct inval *q = realloc(bg->q, nc * sizeof(*q));
+                        if (q) {
+                                bg->q = q;
+                                bg->cap = nc;
+                        }
+                }
+                if (bg->n < bg->cap) {
+                        bg->q[bg->n++] = *it;
+                        pthread_cond_signal(&bg->cond);
+                }
+        }
+        pthread_mutex_unlock(&bg->lock);
+}
+
+void bg_inval_entry(struct fs *fs, fuse_ino_t parent, pid_t name) {
+        struct inval it = { .ino = parent, .entry = true };
+
+        snprintf(it.name, sizeof(it.name), "%d", (int)name);
+        push(fs, &it);
+}
+
+void bg_inval_inode(struct fs *fs, fuse_ino_t ino) {
+        struct inval it = { .ino = ino };
+
+        push(fs, &it);
+}
+
+static void *notifier(void *arg) {
+        struct fs *fs = arg;
+        struct bg *bg = &fs->bg;
+
+        pthread_mutex_lock(&bg->lock);
+        while (!bg->stop) {
+                struct inval *q;
+                size_t n;
+
+                if (bg->n == 0) {
+                        pthread_cond_wait(&bg->cond, &bg->lock);
+                        continue;
+                }
+                q = bg->q;
+                n = bg->n;
+                bg->q = NULL;
+                bg->n = bg->cap = 0;
+                pthread_mutex_unlock(&bg->lock);
+                for (size_t i = 0; i < n; i++) {
+                        /* -ENOENT: the kernel forgot it already */
+                        if (q[i].entry)
+                                fuse_lowlevel_notify_inval_entry(fs->se, q[i].ino, q[i].name, strlen(q[i].name));
+                        else
+                                fuse_lowlevel_notify_inval_inode(fs->se, q[i].ino, -1, 0); /* attributes */
+                }
+                free(q);
+                pthread_mutex_lock(&bg->lock);
+        }
+        pthread_mutex_unlock(&bg->lock);
+        return NULL;
+}
+
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return (x > y) - (x < y);
+}
+
+static int cmp_known(const void *a, const void *b) {
+        const struct known *x = a, *y = b;
+        if (x->pid != y->pid)
+                return (x->pid > y->pid) - (x->pid < y->pid);
+        return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* Names the kernel keeps for processes and threads that are gone. */
+static void check_liveness(struct fs *fs) {
+        struct known *k;
+        pid_t *pids = NULL;
+        size_t nk, np = 0;
+        bool listed = false;
+
+        if (nodes_known_procs(fs, &k, &nk) < 0)
+                return;
+        qsort(k, nk, sizeof(*k), cmp_known);
+        for (size_t i = 0; i < nk; i++) {
+                if (k[i].tid == 0) {
+                        /* two identities for one pid: it was recycled, and
+                         * the kernel may still name the old one */
+                        bool dup = (i > 0 && k[i - 1].pid == k[i].pid && k[i - 1].tid == 0) ||
+                                   (i + 1 < nk && k[i + 1].pid == k[i].pid && k[i + 1].tid == 0);
+                        if (!listed) {
+                                listed = true;
+                                if (nprocfs_pids(fs->ctx, &pids, &np) < 0) {
+                                        pids = NULL;
+                                        np = 0;
+                                        continue;
+                                }
+                        }
+                        if (dup || (pids && !bsearch(&k[i].pid, pids, np, sizeof(*pids), cmp_pid)))
+                                bg_inval_entry(fs, FUSE_ROOT_ID, k[i].pid);
+                } else if (nprocfs_proc_exists(fs->ctx, k[i].pid, k[i].tid) == -ENOENT)
+                        bg_inval_entry(fs, k[i].parent, k[i].tid);
+        }
+        free(pids);
+        free(k);
+}
+
+static void *sweeper(void *arg) {
+        struct fs *fs = arg;
+        struct bg *bg = &fs->bg;
+        unsigned round = 0;
+        struct timespec t;
+
+        pthread_mutex_lock(&bg->lock);
+        while (!bg->stop) {
+                clock_gettime(CLOCK_MONOTONIC, &t);
+                t.tv_sec += 1;
+                pthread_cond_timedwait(&bg->tick, &bg->lock, &t);
+                if (bg->stop)
+                        break;
+                pthread_mutex_unlock(&bg->lock);
+                cache_sweep(fs);
+                if (fs->root_live)
+                        check_liveness(fs);
+                if (++round % 16 == 0)
+                        malloc_trim(0); /* hand freed parses back to the system */
+                pthread_mutex_lock(&bg->lock);
+        }
+        pthread_mutex_unlock(&bg->lock);
+        return NULL;
+}
+
+int bg_start(struct fs *fs) {
+        struct bg *bg = &fs->bg;
+        int r;
+
+        pthread_mutex_lock(&bg->ctl);
+        bg->stop = false;
+        bg->running = true;
+        r = pthread_create(&bg->notifier, NULL, notifier, fs);
+        if (r == 0) {
+                r = pthread_create(&bg->sweeper, NULL, sweeper, fs);
+                if (r != 0) {
+                        pthread_mutex_lock(&bg->lock);
+                        bg->stop = true;
+                        pthread_cond_broadcast(&bg->cond);
+                        pthread_mutex_unlock(&bg->lock);
+                        pthread_join(bg->notifier, NULL);
+                }
+        }
+        if (r != 0)
+                bg->running = false;
+        pthread_mutex_unlock(&bg->ctl);
+        return -r;
+}
+
+void bg_stop(struct fs *fs) {
+        struct bg *bg = &fs->bg;
+
+        pthread_mutex_lock(&bg->ctl);
+        if (bg->running) {
+                pthread_mutex_lock(&bg->lock);
+                bg->stop = true;
+                pthread_cond_broadcast(&bg->cond);
+                pthread_cond_broadcast(&bg->tick);
+                pthread_mutex_unlock(&bg->lock);
+                pthread_join(bg->notifier, NULL);
+                pthread_join(bg->sweeper, NULL);
+                pthread_mutex_lock(&bg->lock);
+                bg->running = false;
+                free(bg->q);
+                bg->q = NULL;
+                bg->n = bg->cap = 0;
+                pthread_mutex_unlock(&bg->lock);
+        }
+        pthread_mutex_unlock(&bg->ctl);
+}
+
+int bg_init(struct fs *fs) {
+        struct bg *bg = &fs->bg;
+        pthread_condattr_t a;
+
+        pthread_mutex_init(&bg->lock, NULL);
+        pthread_mutex_init(&bg->ctl, NULL);
+        pthread_cond_init(&bg->cond, NULL);
+        pthread_condattr_init(&a);
+        pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+        pthread_cond_init(&bg->tick, &a);
+        pthread_condattr_destroy(&a);
+        return 0;
+}
+
+void bg_free(struct fs *fs) {
+        struct bg *bg = &fs->bg;
+
+        bg_stop(fs);
+        pthread_mutex_destroy(&bg->lock);
+        pthread_mutex_destroy(&bg->ctl);
+        pthread_cond_destroy(&bg->cond);
+        pthread_cond_destroy(&bg->tick);
+}

@@ -1,0 +1,957 @@
+/* The cache of parsed source files.
+ *
+ * A snapshot is one parse of one source file (a process's status, the
+ * system's meminfo), flattened into one allocation: every entry the walker
+ * yields, as a small directory tree (entry paths split at '/'), with each
+ * value followed by its '\n' so a read is one copy. Every entry of a
+ * directory read within the TTL comes from one snapshot, so they agree.
+ *
+ * Snapshots hang off a struct proc, the identity they were read for:
+ * (pid, tid, start time). A recycled pid is another identity, so it can
+ * never be served the old process's data, and on a live root each parse
+ * checks, after reading, that the pid still has the start time it was
+ * looked up with (a file read before the check belongs to that process or
+ * to none).
+ *
+ * Memory: the sweep (bg.c) frees snapshots past their TTL and identities no
+ * node refers to; a reader holding a snapshot keeps it alive until it is
+ * done. Parsing uses per-thread records and build buffers, so a parse
+ * allocates once: the snapshot itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <nprocfs/records.h>
+
+#include "fs.h"
+
+/* ---- per-thread scratch ----------------------------------------------- */
+
+struct builder {
+        struct snap_ent *ents;
+        size_t n, cap;
+        char *arena;
+        size_t alen, acap;
+        uint32_t *hash;
+        size_t hcap, halloc;
+};
+
+struct scratch {
+        struct nprocfs_rec *recs[MAX_SCHEMAS];
+        struct nprocfs_rec *verify; /* stat, for identity checks */
+        struct nprocfs_rec *status; /* status, for credentials */
+        struct builder b;
+};
+
+void scratch_destroy(void *p) {
+        struct scratch *sc = p;
+
+        if (!sc)
+                return;
+        for (unsigned i = 0; i < MAX_SCHEMAS; i++)
+                nprocfs_rec_free(sc->recs[i]);
+        nprocfs_rec_free(sc->verify);
+        nprocfs_rec_free(sc->status);
+        free(sc->b.ents);
+        free(sc->b.arena);
+        free(sc->b.hash);
+        free(sc);
+}
+
+static struct scratch *scratch_get(struct fs *fs) {
+        struct scratch *sc = pthread_getspecific(fs->scratch_key);
+
+        if (sc)
+                return sc;
+        sc = calloc(1, sizeof(*sc));
+        if (!sc)
+                return NULL;
+        if (pthread_setspecific(fs->scratch_key, sc) != 0) {
+                free(sc);
+                return NULL;
+        }
+        return sc;
+}
+
+void scratch_release(struct fs *fs) {
+        scratch_destroy(pthread_getspecific(fs->scratch_key));
+        pthread_setspecific(fs->scratch_key, NULL);
+}
+
+static struct nprocfs_rec *scratch_rec(struct nprocfs_rec **slot, const struct nprocfs_schema *s) {
+        if (!*slot && nprocfs_rec_new(s, slot) < 0)
+                return NULL;
+        return *slot;
+}
+
+struct nprocfs_rec *scratch_status(struct fs *fs) {
+        struct scratch *sc = scratch_get(fs);
+        return sc ? scratch_rec(&sc->status, &nprocfs_schema_pid_status) : NULL;
+}
+
+/* ---- building a snapshot ---------------------------------------------- */
+
+static uint32_t name_hash(uint32_t parent, const char *s, size_t len) {
+        uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (parent * UINT64_C(0x9e3779b97f4a7c15));
+
+        for (size_t i = 0; i < len; i++) {
+                h ^= (unsigned char)s[i];
+                h *= UINT64_C(0x100000001b3);
+        }
+        return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Room for len more arena bytes; their offset, or -EFBIG/-ENOMEM. */
+static int64_t b_arena(struct builder *b, size_t len) {
+        size_t off = b->alen;
+
+        if (len > UINT32_MAX - b->alen)
+                return -EFBIG; /* offsets are 32 bits; the library's file limit is far below */
+        if (b->alen + len > b->acap) {
+                size_t cap = b->acap ? b->acap : 4096;
+                char *a;
+                while (cap < b->alen + len)
+                        cap *= 2;
+                a = realloc(b->arena, cap);
+                if (!a)
+                        return -ENOMEM;
+                b->arena = a;
+                b->acap = cap;
+        }
+        b->alen += len;
+        return (int64_t)off;
+}
+
+static void b_hash_insert(struct builder *b, uint32_t idx) {
+        const struct snap_ent *e = &b->ents[idx];
+        size_t mask = b->hcap - 1;
+
+        for (size_t i = name_hash(e->parent, b->arena + e->name, e->name_len) & mask;; i = (i + 1) & mask)
+                if (!b->hash[i]) {
+                        b->hash[i] = idx + 1;
+                        return;
+                }
+}
+
+static int b_rehash(struct builder *b, size_t cap) {
+        if (cap > b->halloc) {
+                uint32_t *h = realloc(b->hash, cap * sizeof(*h));
+                if (!h)
+                        return -ENOMEM;
+                b->hash = h;
+                b->halloc = cap;
+        }
+        b->hcap = cap;
+        memset(b->hash, 0, cap * sizeof(*b->hash));
+        for (uint32_t i = 1; i < b->n; i++)
+                b_hash_insert(b, i);
+        return 0;
+}
+
+static int b_reset(struct builder *b) {
+        int64_t off;
+
+        b->n = 0;
+        b->alen = 0;
+        if (!b->ents) {
+                b->ents = malloc(64 * sizeof(*b->ents));
+                if (!b->ents)
+                        return -ENOMEM;
+                b->cap = 64;
+        }
+        off = b_arena(b, 1);
+        if (off < 0)
+                return (int)off;
+        b->arena[off] = 0;
+        b->ents[0] = (struct snap_ent){ .parent = NONE, .next = NONE, .first = NONE, .last = NONE, .is_dir = 1 };
+        b->n = 1;
+        return b_rehash(b, 64);
+}
+
+static uint32_t b_find(const struct builder *b, uint32_t parent, const char *name, size_t len) {
+        size_t mask = b->hcap - 1;
+
+        for (size_t i = name_hash(parent, name, len) & mask;; i = (i + 1) & mask) {
+                uint32_t x = b->hash[i];
+                const struct snap_ent *e;
+
+                if (!x)
+                        return NONE;
+                e = &b->ents[x - 1];
+                if (e->parent == parent && e->name_len == len && memcmp(b->arena + e->name, name, len) == 0)
+                        return x - 1;
+        }
+}
+
+/* Appends a name to directory parent; its index or a negative errno. */
+static int64_t b_add(struct builder *b, uint32_t parent, const char *name, size_t len, bool is_dir) {
+        struct snap_ent *e;
+        int64_t off;
+        uint32_t idx;
+
+        if (b->n >= UINT32_MAX / 2)
+                return -EFBIG;
+        if (b->n == b->cap) {
+                struct snap_ent *v = realloc(b->ents, b->cap * 2 * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                b->ents = v;
+                b->cap *= 2;
+        }
+        if ((b->n + 1) * 2 > b->hcap) {
+                int r = b_rehash(b, b->hcap * 2);
+                if (r < 0)
+                        return r;
+        }
+        off = b_arena(b, len + 1);
+        if (off < 0)
+                return off;
+        memcpy(b->arena + off, name, len);
+        b->arena[off + (int64_t)len] = 0;
+        idx = (uint32_t)b->n++;
+        e = &b->ents[idx];
+        *e = (struct snap_ent){ .name = (uint32_t)off,
+                                .name_len = (uint16_t)len,
+                                .parent = parent,
+                                .next = NONE,
+                                .first = NONE,
+                                .last = NONE,
+                                .is_dir = is_dir };
+        if (b->ents[parent].first == NONE)
+                b->ents[parent].first = idx;
+        else
+                b->ents[b->ents[parent].last].next = idx;
+        b->ents[parent].last = idx;
+        b_hash_insert(b, idx);
+        return idx;
+}
+
+static bool valid_name(const char *p, size_t len) {
+        return len > 0 && len <= NAME_MAX_ && !(len == 1 && p[0] == '.') && !(len == 2 && p[0] == '.' && p[1] == '.') &&
+               !memchr(p, 0, len);
+}
+
+/* The walker's callback: one entry into the tree. A source the kernel (or a
+ * stranger's snapshot) wrote strangely may give two entries one name, or a
+ * name no directory can hold: the first wins, the other is left out. */
+static int b_entry(const struct nprocfs_entry *e, void *ud) {
+        struct builder *b = ud;
+        const char *p = e->path, *end = e->path + e->path_len;
+        uint32_t dir = 0;
+
+        for (;;) {
+                const char *slash = memchr(p, '/', (size_t)(end - p));
+                size_t len = (size_t)((slash ? slash : end) - p);
+                uint32_t x;
+                int64_t r;
+
+                if (!valid_name(p, len))
+                        return 0;
+                x = b_find(b, dir, p, len);
+                if (!slash) {
+                        int64_t v, k = 0;
+                        if (x != NONE)
+                                return 0;
+                        if (e->value_len >= UINT32_MAX)
+                                return -EFBIG;
+                        r = b_add(b, dir, p, len, false);
+                        if (r < 0)
+                                return (int)r;
+                        v = b_arena(b, e->value_len + 1);
+                        if (v >= 0 && e->key.len > 0)
+                                k = b_arena(b, e->key.len);
+                        if (v < 0 || k < 0)
+                                return (int)(v < 0 ? v : k);
+                        if (e->value_len > 0)
+                                memcpy(b->arena + v, e->value, e->value_len);
+                        b->arena[v + (int64_t)e->value_len] = '\n';
+                        if (e->key.len > 0)
+                                memcpy(b->arena + k, e->key.ptr, e->key.len);
+                        b->ents[r].field = e->field;
+                        b->ents[r].value = (uint32_t)v;
+                        b->ents[r].size = (uint32_t)(e->value_len + 1);
+                        b->ents[r].key = (uint32_t)k;
+                        b->ents[r].key_len = (uint32_t)e->key.len;
+                        return 0;
+                }
+                if (x == NONE) {
+                        r = b_add(b, dir, p, len, true);
+                        if (r < 0)
+                                return (int)r;
+                        x = (uint32_t)r;
+                } else if (!b->ents[x].is_dir)
+                        return 0; /* a value holds this name already */
+                dir = x;
+                p = slash + 1;
+        }
+}
+
+static struct snap *snap_error(int err, int64_t parsed, const struct timespec *mtime) {
+        struct snap *s = calloc(1, sizeof(*s));
+
+        if (!s)
+                return NULL;
+        atomic_init(&s->refs, 1);
+        s->err = err;
+        s->parsed = parsed;
+        s->mtime = *mtime;
+        return s;
+}
+
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+/* The snapshot of a parsed record; NULL only when out of memory. */
+static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec, int64_t parsed,
+                               const struct timespec *mtime) {
+        size_t head = ALIGN8(sizeof(struct snap)), ents, hash;
+        struct snap *s;
+        char *base;
+        int r = b_reset(b);
+
+        if (r == 0)
+                r = nprocfs_rec_foreach(rec, b_entry, b);
+        if (r == -ENOMEM)
+                return NULL;
+        if (r < 0)
+                return snap_error(-EIO, parsed, mtime);
+        ents = b->n * sizeof(struct snap_ent);
+        hash = b->hcap * sizeof(uint32_t);
+        base = malloc(head + ents + hash + b->alen);
+        if (!base)
+                return NULL;
+        s = (struct snap *)base;
+        memset(s, 0, sizeof(*s));
+        atomic_init(&s->refs, 1);
+        s->parsed = parsed;
+        s->mtime = *mtime;
+        s->n = (uint32_t)b->n;
+        s->hmask = (uint32_t)(b->hcap - 1);
+        memcpy(base + head, b->ents, ents);
+        memcpy(base + head + ents, b->hash, hash);
+        memcpy(base + head + ents + hash, b->arena, b->alen);
+        s->ents = (const struct snap_ent *)(base + head);
+        s->hash = (const uint32_t *)(base + head + ents);
+        s->arena = base + head + ents + hash;
+        return s;
+}
+
+void snap_put(struct snap *s) {
+        if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+                free(s);
+}
+
+uint32_t snap_find(const struct snap *s, uint32_t dir, const char *name, size_t len) {
+        if (s->n == 0)
+                return NONE;
+        for (size_t i = name_hash(dir, name, len) & s->hmask;; i = (i + 1) & s->hmask) {
+                uint32_t x = s->hash[i];
+                const struct snap_ent *e;
+
+                if (!x)
+                        return NONE;
+                e = &s->ents[x - 1];
+                if (e->parent == dir && e->name_len == len && memcmp(s->arena + e->name, name, len) == 0)
+                        return x - 1;
+        }
+}
+
+uint32_t snap_walk(const struct snap *s, const char *path, size_t len) {
+        const char *p = path, *end = path + len;
+        uint32_t x = 0;
+
+        if (s->n == 0)
+                return NONE;
+        while (p < end) {
+                const char *slash = memchr(p, '/', (size_t)(end - p));
+                const char *ce = slash ? slash : end;
+
+                if (!s->ents[x].is_dir)
+                        return NONE;
+                x = snap_find(s, x, p, (size_t)(ce - p));
+                if (x == NONE)
+                        return NONE;
+                p = slash ? slash + 1 : end;
+        }
+        return x;
+}
+
+size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size) {
+        size_t len = 0, pos;
+
+        for (uint32_t x = e; x != 0 && x != NONE; x = s->ents[x].parent)
+                len += s->ents[x].name_len + (len > 0);
+        if (len >= size)
+                return 0;
+        buf[len] = 0;
+        pos = len;
+        for (uint32_t x = e; x != 0 && x != NONE; x = s->ents[x].parent) {
+                const struct snap_ent *n = &s->ents[x];
+                if (pos < len)
+                        buf[--pos] = '/';
+                pos -= n->name_len;
+                memcpy(buf + pos, s->arena + n->name, n->name_len);
+        }
+        return len;
+}
+
+double snap_ttl_left(const struct fs *fs, const struct snap *s) {
+        /* a little less than what is left, so the kernel's copy of a size
+         * never outlives the snapshot it came from */
+        int64_t left = s->parsed + fs->ttl - mono_ns() - 1000000;
+
+        return left > 0 ? (double)left / 1e9 : 0.0;
+}
+
+/* ---- identities ------------------------------------------------------- */
+
+void proc_ref(struct proc *p) {
+        atomic_fetch_add(&p->refs, 1);
+}
+
+void proc_unref(struct proc *p) {
+        if (p)
+                atomic_fetch_sub(&p->refs, 1); /* freed by the sweep, under the cache lock */
+}
+
+static struct proc *proc_new(pid_t pid, pid_t tid, uint64_t start) {
+        struct proc *p = calloc(1, sizeof(*p));
+
+        if (!p)
+                return NULL;
+        p->pid = pid;
+        p->tid = tid;
+        p->start = start;
+        p->has_tasks = -1;
+        atomic_init(&p->refs, 0);
+        pthread_mutex_init(&p->lock, NULL);
+        pthread_cond_init(&p->cond, NULL);
+        return p;
+}
+
+static void proc_destroy(struct proc *p) {
+        for (unsigned i = 0; i < MAX_SCHEMAS; i++)
+                snap_put(p->snaps[i]);
+        pthread_mutex_destroy(&p->lock);
+        pthread_cond_destroy(&p->cond);
+        free(p);
+}
+
+static size_t proc_bucket(size_t nbuckets, pid_t pid, pid_t tid) {
+        uint64_t h = ((uint64_t)(uint32_t)pid << 32 | (uint32_t)tid) * UINT64_C(0x9e3779b97f4a7c15);
+        return (size_t)(h >> 32) & (nbuckets - 1);
+}
+
+static void cache_grow(struct cache *c) {
+        size_t n = c->nbuckets * 2;
+        struct proc **b = calloc(n, sizeof(*b));
+
+        if (!b)
+                return; /* longer chains, still correct */
+        for (size_t i = 0; i < c->nbuckets; i++)
+                for (struct proc *p = c->buckets[i], *next; p; p = next) {
+                        size_t k = proc_bucket(n, p->pid, p->tid);
+                        next = p->next;
+                        p->next = b[k];
+                        b[k] = p;
+                }
+        free(c->buckets);
+        c->buckets = b;
+        c->nbuckets = n;
+}
+
+/* The identity of (pid, tid) checked most recently. Cache lock held. */
+static struct proc *newest(struct cache *c, pid_t pid, pid_t tid) {
+        struct proc *best = NULL;
+
+        for (struct proc *p = c->buckets[proc_bucket(c->nbuckets, pid, tid)]; p; p = p->next)
+                if (p->pid == pid && p->tid == tid && (!best || p->checked > best->checked))
+                        best = p;
+        return best;
+}
+
+bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_start) {
+        struct proc *p;
+
+        pthread_mutex_lock(&fs->cache.lock);
+        p = newest(&fs->cache, pid, tid);
+        if (p)
+                *ret_start = p->start;
+        pthread_mutex_unlock(&fs->cache.lock);
+        return p != NULL;
+}
+
+static void rel_path(const struct proc *p, const char *file, char *buf, size_t size) {
+        if (p->pid == 0)
+                snprintf(buf, size, "%s", file);
+        else if (p->tid)
+                snprintf(buf, size, "%d/task/%d%s%s", (int)p->pid, (int)p->tid, *file ? "/" : "", file);
+        else
+                snprintf(buf, size, "%d%s%s", (int)p->pid, *file ? "/" : "", file);
+}
+
+/* Makes s the snapshot of (p, si) unless a newer one is there already, and
+ * logs a malformed source once per identity. Takes over the caller's
+ * reference only when it returns true. */
+static bool install(struct fs *fs, struct proc *p, unsigned si, struct snap *s) {
+        uint64_t bit = UINT64_C(1) << si;
+        struct snap *old = NULL;
+        bool log = false, taken = false;
+
+        pthread_mutex_lock(&p->lock);
+        if (!p->snaps[si] || p->snaps[si]->parsed <= s->parsed) {
+                old = p->snaps[si];
+                p->snaps[si] = s;
+                taken = true;
+        }
+        if (s->err == -EIO && !(p->logged & bit)) {
+                p->logged |= bit;
+                log = true;
+        }
+        pthread_mutex_unlock(&p->lock);
+        snap_put(old);
+        if (log) {
+                char rel[128];
+                rel_path(p, nprocfs_schemas[si]->path, rel, sizeof(rel));
+                fs_log(LOG_WARNING, "%s/%s: unreadable or malformed; its entries read as EIO", fs->root_path, rel);
+        }
+        return taken;
+}
+
+static uint64_t rec_start(const struct nprocfs_rec *rec) {
+        const struct nprocfs_pid_stat *st = (const struct nprocfs_pid_stat *)rec;
+        return NPROCFS_HAS(st, pid_stat, starttime_ns) ? st->starttime_ns : 0;
+}
+
+/* A parse's errors as readers see them (NAMING.md). */
+static int reader_errno(int r) {
+        if (r == -EPERM)
+                return -EACCES;
+        if (r == -ENOENT || r == -EACCES || r == -ENOMEM)
+                return r;
+        return -EIO;
+}
+
+int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
+        struct cache *c = &fs->cache;
+        struct scratch *sc = scratch_get(fs);
+        struct nprocfs_rec *rec;
+        struct snap *s = NULL;
+        struct timespec mt;
+        struct proc *p;
+        uint64_t start = 0;
+        int64_t now = mono_ns();
+        int r;
+
+        if (pid <= 0 || tid < 0)
+                return -ENOENT;
+        pthread_mutex_lock(&c->lock);
+        p = newest(c, pid, tid);
+        if (p && now - p->checked < fs->ttl) {
+                proc_ref(p);
+                pthread_mutex_unlock(&c->lock);
+                *ret = p;
+                return 0;
+        }
+        pthread_mutex_unlock(&c->lock);
+
+        if (!sc || !(rec = scratch_rec(&sc->recs[fs->stat_si], &nprocfs_schema_pid_stat)))
+                return -ENOMEM;
+        clock_gettime(CLOCK_REALTIME, &mt);
+        r = nprocfs_rec_read(fs->ctx, rec, pid, tid);
+        if (r == -ENOMEM)
+                return r;
+        if (r == 0)
+                start = rec_start(rec);
+        else if (nprocfs_proc_exists(fs->ctx, pid, tid) < 0)
+                return -ENOENT;
+        /* the stat just read is the first file a reader wants: keep it */
+        s = r == 0 ? snap_build(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
+        if (!s)
+                return -ENOMEM;
+
+        pthread_mutex_lock(&c->lock);
+        p = NULL;
+        for (struct proc *q = c->buckets[proc_bucket(c->nbuckets, pid, tid)]; q; q = q->next)
+                if (q->pid == pid && q->tid == tid && q->start == start) {
+                        p = q;
+                        break;
+                }
+        if (!p) {
+                p = proc_new(pid, tid, start);
+                if (!p) {
+                        pthread_mutex_unlock(&c->lock);
+                        snap_put(s);
+                        return -ENOMEM;
+                }
+                if (c->count >= c->nbuckets)
+                        cache_grow(c);
+                p->next = c->buckets[proc_bucket(c->nbuckets, pid, tid)];
+                c->buckets[proc_bucket(c->nbuckets, pid, tid)] = p;
+                c->count++;
+        }
+        if (p->checked < now)
+                p->checked = now;
+        proc_ref(p);
+        pthread_mutex_unlock(&c->lock);
+        if (!install(fs, p, fs->stat_si, s))
+                snap_put(s);
+        *ret = p;
+        return 0;
+}
+
+/* ---- what a process has ----------------------------------------------- */
+
+static int exists(struct fs *fs, const char *path, int flags) {
+        int fd = nprocfs_open_path(fs->ctx, path, O_PATH | flags);
+
+        if (fd >= 0) {
+                close(fd);
+                return 1;
+        }
+        if (fd == -ENOMEM)
+                return fd;
+        /* a link loop, a refused file: it is there, its reads will say why */
+        return fd == -ENOENT || fd == -ENOTDIR ? 0 : 1;
+}
+
+int proc_has(struct fs *fs, struct proc *p, unsigned si) {
+        uint64_t bit = UINT64_C(1) << si;
+        char path[128];
+        int r;
+
+        pthread_mutex_lock(&p->lock);
+        if (p->present_known & bit) {
+                r = !!(p->present & bit);
+                pthread_mutex_unlock(&p->lock);
+                return r;
+        }
+        pthread_mutex_unlock(&p->lock);
+        rel_path(p, nprocfs_schemas[si]->path, path, sizeof(path));
+        r = exists(fs, path, 0);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&p->lock);
+        p->present_known |= bit;
+        if (r)
+                p->present |= bit;
+        pthread_mutex_unlock(&p->lock);
+        return r;
+}
+
+int proc_has_tasks(struct fs *fs, struct proc *p) {
+        char path[48];
+        int r;
+
+        if (p->pid == 0 || p->tid != 0)
+                return 0;
+        pthread_mutex_lock(&p->lock);
+        r = p->has_tasks;
+        pthread_mutex_unlock(&p->lock);
+        if (r >= 0)
+                return r;
+        snprintf(path, sizeof(path), "%d/task", (int)p->pid);
+        r = exists(fs, path, O_DIRECTORY);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&p->lock);
+        p->has_tasks = (int8_t)r;
+        pthread_mutex_unlock(&p->lock);
+        return r;
+}
+
+static int fstat_in_root(struct fs *fs, const char *path, int flags, struct stat *st) {
+        int fd = nprocfs_open_path(fs->ctx, path, O_PATH | flags), r = 0;
+
+        if (fd < 0)
+                return fd == -ENOTDIR ? -ENOENT : fd;
+        if (fstat(fd, st) < 0)
+                r = errno == ESRCH ? -ENOENT : -errno;
+        close(fd);
+        return r;
+}
+
+/* On a live root, the owners /proc shows (struct owner). A snapshot's files
+ * belong to whoever made it, so there both are the effective ids from its
+ * status. */
+static int fetch_owner(struct fs *fs, struct proc *p, struct owner *ret) {
+        char path[64];
+        struct stat st;
+        int r;
+
+        if (p->pid == 0) {
+                *ret = (struct owner){ 0 };
+                return 0;
+        }
+        if (!fs->root_live) {
+                struct creds c;
+                if (read_creds(fs, fs->ctx, p->pid, p->tid, &c) == 0 && c.has_ids && c.uid[1] < UINT32_MAX &&
+                    c.gid[1] < UINT32_MAX) {
+                        ret->dir_uid = ret->file_uid = (uid_t)c.uid[1];
+                        ret->dir_gid = ret->file_gid = (gid_t)c.gid[1];
+                        return 0;
+                }
+        }
+        rel_path(p, "", path, sizeof(path));
+        r = fstat_in_root(fs, path, O_DIRECTORY, &st);
+        if (r < 0)
+                return r;
+        ret->dir_uid = ret->file_uid = st.st_uid;
+        ret->dir_gid = ret->file_gid = st.st_gid;
+        rel_path(p, "stat", path, sizeof(path));
+        if (fstat_in_root(fs, path, 0, &st) == 0) {
+                ret->file_uid = st.st_uid;
+                ret->file_gid = st.st_gid;
+        }
+        return 0;
+}
+
+int proc_owner(struct fs *fs, struct proc *p, struct owner *ret) {
+        struct owner o;
+        int r;
+
+        pthread_mutex_lock(&p->lock);
+        if (p->owner_known) {
+                *ret = p->owner;
+                pthread_mutex_unlock(&p->lock);
+                return 0;
+        }
+        pthread_mutex_unlock(&p->lock);
+        r = fetch_owner(fs, p, &o);
+        if (r < 0)
+                return r;
+        pthread_mutex_lock(&p->lock);
+        p->owner = o;
+        p->owner_known = true;
+        pthread_mutex_unlock(&p->lock);
+        *ret = o;
+        return 0;
+}
+
+int proc_owner_now(struct fs *fs, struct proc *p, struct owner *ret) {
+        return fetch_owner(fs, p, ret);
+}
+
+/* Owners change (setuid, a process made undumpable) while the kernel keeps
+ * directory attributes for long: each parse looks again, and when an owner
+ * moved, the kernel is told to forget the attributes it has. */
+static void owner_refresh(struct fs *fs, struct proc *p) {
+        fuse_ino_t *inos;
+        struct owner o;
+        size_t n;
+        bool changed;
+
+        if (fetch_owner(fs, p, &o) < 0)
+                return;
+        pthread_mutex_lock(&p->lock);
+        changed = p->owner_known && memcmp(&p->owner, &o, sizeof(o)) != 0;
+        p->owner = o;
+        p->owner_known = true;
+        pthread_mutex_unlock(&p->lock);
+        if (changed && nodes_of_proc(fs, p, &inos, &n) == 0) {
+                for (size_t i = 0; i < n; i++)
+                        bg_inval_inode(fs, inos[i]);
+                free(inos);
+        }
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+/* On a live root a pid can be reused between the lookup and this read: the
+ * file just read counts only if stat, read after it, still shows the start
+ * time of the identity. */
+static int verify_identity(struct fs *fs, struct scratch *sc, struct proc *p, unsigned si,
+                           const struct nprocfs_rec *rec) {
+        uint64_t start = 0;
+
+        if (si == fs->stat_si)
+                start = rec_start(rec);
+        else {
+                struct nprocfs_rec *v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat);
+                int r;
+                if (!v)
+                        return -ENOMEM;
+                r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
+                if (r == -ENOENT || r == -ENOMEM)
+                        return r;
+                start = r == 0 ? rec_start(v) : 0;
+        }
+        return start == p->start ? 0 : -ENOENT;
+}
+
+int proc_verify(struct fs *fs, struct proc *p) {
+        struct scratch *sc = scratch_get(fs);
+        struct nprocfs_rec *v;
+        int r;
+
+        if (!fs->root_live || p->pid == 0)
+                return 0;
+        if (!sc || !(v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat)))
+                return -ENOMEM;
+        r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
+        if (r == -ENOENT || r == -ENOMEM)
+                return r;
+        return (r == 0 ? rec_start(v) : 0) == p->start ? 0 : -ENOENT;
+}
+
+static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
+        const struct nprocfs_schema *s = nprocfs_schemas[si];
+        struct scratch *sc = scratch_get(fs);
+        struct nprocfs_rec *rec;
+        struct timespec mt;
+        int64_t t0;
+        int r;
+
+        if (!sc || !(rec = scratch_rec(&sc->recs[si], s)))
+                return NULL;
+        t0 = mono_ns();
+        clock_gettime(CLOCK_REALTIME, &mt);
+        r = nprocfs_rec_read(fs->ctx, rec, p->pid, p->tid);
+        if (r == 0 && s->scope == NPROCFS_SCOPE_PID && fs->root_live)
+                r = verify_identity(fs, sc, p, si, rec);
+        if (r == -ENOMEM)
+                return NULL;
+        if (r < 0)
+                return snap_error(reader_errno(r), t0, &mt);
+        return snap_build(&sc->b, rec, t0, &mt);
+}
+
+static bool fresh(const struct fs *fs, const struct snap *s, int64_t since, int64_t now) {
+        /* within the TTL, or read after the request began (ttl=0) */
+        return now - s->parsed < fs->ttl || s->parsed >= since;
+}
+
+int snap_get(struct fs *fs, struct proc *p, unsigned si, int64_t since, struct snap **ret) {
+        uint64_t bit = UINT64_C(1) << si;
+        struct snap *s;
+        int r;
+
+        pthread_mutex_lock(&p->lock);
+        for (;;) {
+                s = p->snaps[si];
+                if (s && fresh(fs, s, since, mono_ns())) {
+                        atomic_fetch_add(&s->refs, 1);
+                        pthread_mutex_unlock(&p->lock);
+                        goto found;
+                }
+                if (!(p->busy & bit))
+                        break;
+                /* someone is reading it: one read serves both */
+                pthread_cond_wait(&p->cond, &p->lock);
+        }
+        p->busy |= bit;
+        pthread_mutex_unlock(&p->lock);
+
+        s = parse_source(fs, p, si);
+        if (s && s->err == 0 && p->pid != 0 && fs->root_live)
+                owner_refresh(fs, p);
+
+        pthread_mutex_lock(&p->lock);
+        p->busy &= ~bit;
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+        if (!s)
+                return -ENOMEM;
+        atomic_fetch_add(&s->refs, 1); /* one for the cache, one for the caller */
+        if (!install(fs, p, si, s))
+                snap_put(s);
+found:
+        if (s->err) {
+                r = s->err;
+                snap_put(s);
+                return r;
+        }
+        *ret = s;
+        return 0;
+}
+
+/* ---- lifetime --------------------------------------------------------- */
+
+int cache_init(struct fs *fs) {
+        struct cache *c = &fs->cache;
+
+        pthread_mutex_init(&c->lock, NULL);
+        c->nbuckets = 256;
+        c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
+        c->system = proc_new(0, 0, 0);
+        if (!c->buckets || !c->system) {
+                free(c->buckets);
+                free(c->system);
+                return -ENOMEM;
+        }
+        proc_ref(c->system); /* never freed before cache_free */
+        return 0;
+}
+
+void cache_free(struct fs *fs) {
+        struct cache *c = &fs->cache;
+
+        for (size_t i = 0; i < c->nbuckets; i++)
+                for (struct proc *p = c->buckets[i], *next; p; p = next) {
+                        next = p->next;
+                        proc_destroy(p);
+                }
+        free(c->buckets);
+        if (c->system)
+                proc_destroy(c->system);
+        pthread_mutex_destroy(&c->lock);
+}
+
+/* Drops what expired: snapshots past their TTL (readers holding one keep
+ * it), and identities that nothing refers to and nothing is cached for. */
+static size_t drop_expired(struct fs *fs, struct proc *p, int64_t now, struct snap **out) {
+        size_t n = 0;
+
+        pthread_mutex_lock(&p->lock);
+        for (unsigned i = 0; i < fs->nschemas; i++) {
+                struct snap *s = p->snaps[i];
+                if (s && now - s->parsed >= fs->ttl) {
+                        out[n++] = s;
+                        p->snaps[i] = NULL;
+                }
+        }
+        pthread_mutex_unlock(&p->lock);
+        return n;
+}
+
+static bool idle(struct fs *fs, struct proc *p) {
+        bool empty = true;
+
+        pthread_mutex_lock(&p->lock);
+        for (unsigned i = 0; i < fs->nschemas && empty; i++)
+                empty = !p->snaps[i];
+        empty = empty && !p->busy;
+        pthread_mutex_unlock(&p->lock);
+        return empty;
+}
+
+void cache_sweep(struct fs *fs) {
+        struct cache *c = &fs->cache;
+        struct snap *drop[MAX_SCHEMAS];
+        int64_t now = mono_ns();
+        size_t n;
+
+        n = drop_expired(fs, c->system, now, drop);
+        for (size_t i = 0; i < n; i++)
+                snap_put(drop[i]);
+        pthread_mutex_lock(&c->lock);
+        for (size_t b = 0; b < c->nbuckets; b++) {
+                struct proc **pp = &c->buckets[b];
+                while (*pp) {
+                        struct proc *p = *pp;
+                        n = drop_expired(fs, p, now, drop);
+                        for (size_t i = 0; i < n; i++)
+                                snap_put(drop[i]);
+                        /* refs only rise from 0 under the cache lock, held here */
+                        if (atomic_load(&p->refs) == 0 && idle(fs, p)) {
+                                *pp = p->next;
+                                c->count--;
+                                proc_destroy(p);
+                        } else
+                                pp = &p->next;
+                }
+        }
+        pthread_mutex_unlock(&c->lock);
+}

@@ -1,0 +1,295 @@
+/* The nprocfs filesystem: internal interfaces of the daemon.
+ *
+ * struct fs is everything the FUSE handlers share; there is no other server
+ * state. The driver knows no field of any /proc file: it walks the schema
+ * (nprocfs_schemas) and the entries nprocfs_rec_foreach yields.
+ *
+ * Pieces, one file each:
+ *   inode.c   the inode table: FUSE inode number -> node, lookup counts
+ *   cache.c   parsed source files (snapshots), per process identity, with a TTL
+ *   perm.c    the callers' credentials: self, and /proc's ptrace-style check
+ *   bg.c      the background threads: kernel cache invalidation and the sweep
+ *   ops.c     the fuse_lowlevel_ops
+ *   main.c    options, mount, signals, daemon, logging
+ *
+ * Identity: a process is (pid, start time), a thread (pid, tid, its start
+ * time), so a recycled pid is another process: another cache entry, other
+ * inode numbers, another generation. */
+#ifndef NPROCFS_FS_H
+#define NPROCFS_FS_H
+
+#define FUSE_USE_VERSION 312
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <fuse_lowlevel.h>
+#include <nprocfs/nprocfs.h>
+
+#define MAX_SCHEMAS 64
+#define NONE        UINT32_MAX
+#define NAME_MAX_   255
+
+/* How long the kernel may keep a name (and the attributes of a directory)
+ * without asking again. A process's directory is valid for its whole life;
+ * the sweep tells the kernel when one goes away. */
+#define NAME_TIMEOUT 3600.0
+
+/* ---- logging (main.c) ------------------------------------------------ */
+
+void fs_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline int64_t mono_ns(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* ---- snapshots: one parsed source file (cache.c) --------------------- */
+
+/* One name inside a file's directory: a value, or a directory of values
+ * (a group, a table row). Entry 0 is the file's directory itself. Strings
+ * are offsets into the snapshot's arena. */
+struct snap_ent {
+        const struct nprocfs_field *field; /* values: the schema row */
+        uint32_t name;                     /* NUL-terminated */
+        uint32_t parent;                   /* the directory holding it */
+        uint32_t next;                     /* the next name of that directory, or NONE */
+        uint32_t first, last;              /* directories: their names, in schema order */
+        uint32_t value;                    /* values: the bytes, then '\n' */
+        uint32_t size;                     /* values: length with the '\n' */
+        uint32_t key, key_len;             /* the source key (unknown keys, rows) */
+        uint16_t name_len;
+        uint8_t is_dir;
+};
+
+/* Immutable once built, shared by reference count: a reader that holds one
+ * (an open file, an open directory) sees one consistent parse. */
+struct snap {
+        atomic_uint refs;
+        int err;               /* 0, or the negative errno every reader gets */
+        int64_t parsed;        /* CLOCK_MONOTONIC ns when the read began */
+        struct timespec mtime; /* CLOCK_REALTIME of the same moment */
+        uint32_t n, hmask;
+        const struct snap_ent *ents;
+        const uint32_t *hash; /* (parent, name) -> index + 1; 0 is empty */
+        const char *arena;
+};
+
+/* ---- process identities and their cached files (cache.c) ------------ */
+
+/* /proc gives a process's directory its effective ids, and its files the
+ * same ids, or root's when the process is not dumpable. */
+struct owner {
+        uid_t dir_uid, file_uid;
+        gid_t dir_gid, file_gid;
+};
+
+struct proc {
+        struct proc *next;    /* hash chain, under the cache lock */
+        pid_t pid, tid;       /* 0, 0: the system-wide files */
+        uint64_t start;       /* start time (stat starttime_ns), 0 if unknown */
+        atomic_uint refs;     /* nodes and readers; 0: the sweep may free it */
+        int64_t checked;      /* when (pid, tid) was last seen to be this identity */
+        pthread_mutex_t lock; /* the fields below */
+        pthread_cond_t cond;
+        uint64_t busy;   /* schemas being parsed right now */
+        uint64_t logged; /* schemas whose malformed source was logged */
+        uint64_t present, present_known;
+        int8_t has_tasks; /* -1: not asked yet */
+        bool owner_known;
+        struct owner owner;
+        struct snap *snaps[MAX_SCHEMAS];
+};
+
+struct cache {
+        pthread_mutex_t lock;
+        struct proc **buckets;
+        size_t nbuckets, count;
+        struct proc *system;
+};
+
+/* ---- the inode table (inode.c) -------------------------------------- */
+
+enum kind {
+        K_ROOT,
+        K_PROC,        /* <pid>/ */
+        K_TASKS,       /* <pid>/task/ */
+        K_THREAD,      /* <pid>/task/<tid>/ */
+        K_DIR,         /* a file's directory (path ""), or a group/row inside it */
+        K_VALUE,       /* one value */
+        K_SELF,        /* self -> <pid> */
+        K_THREAD_SELF, /* thread-self -> <pid>/task/<tid> */
+};
+
+struct node {
+        struct node *next_ino, *next_key; /* hash chains, under the table lock */
+        uint64_t ino, gen, khash;
+        uint64_t nlookup; /* the kernel's references */
+        unsigned refs;    /* ours: handlers, open files, children */
+        uint8_t kind, schema;
+        struct node *parent; /* referenced */
+        struct proc *proc;   /* referenced; NULL for root and the links */
+        /* values, under value_lock(): what the kernel may hold (ops.c) */
+        uint64_t size_seen;   /* the size the kernel was last told */
+        int64_t size_moved;   /* when two replies last told two sizes */
+        uint64_t page_hash;   /* hash of what the page cache holds */
+        uint64_t pinned_size; /* the size of what open files cache */
+        uint32_t pins;        /* open files reading through the page cache */
+        uint16_t path_len;
+        char path[]; /* K_DIR/K_VALUE: the entry path inside the file */
+};
+
+#define SIZE_UNKNOWN UINT64_MAX
+
+struct nodes {
+        pthread_mutex_t lock;
+        struct node **by_ino, **by_key;
+        size_t nbuckets, count;
+        struct node *root;
+};
+
+/* What identifies a node; its inode number is a hash of it, so a listing
+ * can name the number of a node that does not exist yet. */
+struct nkey {
+        uint8_t kind, schema;
+        pid_t pid, tid;
+        uint64_t start;
+        struct proc *proc; /* the identity above; a new node references it */
+        const char *path;
+        size_t path_len;
+};
+
+/* ---- background threads (bg.c) -------------------------------------- */
+
+struct inval {
+        fuse_ino_t ino; /* the directory (entry), or the inode */
+        bool entry;
+        char name[24]; /* entry: a pid or tid */
+};
+
+struct bg {
+        pthread_mutex_t ctl;  /* start and stop */
+        pthread_mutex_t lock; /* the rest */
+        pthread_cond_t cond;  /* the notifier: something queued */
+        pthread_cond_t tick;  /* the sweeper: once a second */
+        struct inval *q;
+        size_t n, cap;
+        bool stop, running;
+        pthread_t notifier, sweeper;
+};
+
+/* ---- the daemon ------------------------------------------------------ */
+
+struct fs {
+        nprocfs_ctx *ctx;      /* the served root */
+        nprocfs_ctx *live;     /* the running system's /proc: callers' credentials */
+        const char *root_path; /* for log lines */
+        bool root_live;        /* the root is a procfs: processes come and go */
+        bool root_ours;        /* ... and the one of our pid namespace (/proc) */
+        unsigned nschemas, stat_si;
+        int64_t ttl; /* ns */
+        struct fuse_session *se;
+        struct timespec started;
+        pthread_key_t scratch_key; /* per-thread parse buffers */
+        bool have_scratch_key;
+        struct nodes nodes;
+        pthread_mutex_t value_locks[64]; /* striped by inode number */
+        pthread_mutex_t handles_lock;    /* open files and directories (ops.c) */
+        struct handle *handles;
+        struct cache cache;
+        struct bg bg;
+};
+
+/* cache.c */
+int cache_init(struct fs *fs);
+void cache_free(struct fs *fs);
+void proc_ref(struct proc *p);
+void proc_unref(struct proc *p);
+/* The current identity of pid (thread tid when non-zero), referenced:
+ * cached for the TTL, else from a fresh read of its stat. -ENOENT. */
+int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret);
+/* The start time of (pid, tid) if an identity is cached; no I/O. */
+bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_start);
+/* 1 if the schema's source file exists for p, 0 if not. */
+int proc_has(struct fs *fs, struct proc *p, unsigned si);
+int proc_has_tasks(struct fs *fs, struct proc *p);
+int proc_owner(struct fs *fs, struct proc *p, struct owner *ret);
+/* The owners read now, not the cached ones. */
+int proc_owner_now(struct fs *fs, struct proc *p, struct owner *ret);
+/* 0 if (pid, tid) still has p's start time, else -ENOENT. */
+int proc_verify(struct fs *fs, struct proc *p);
+/* The parse of schema si for p, fresh for a request that began at since:
+ * from the cache within the TTL, else read now (one read shared by the
+ * requests that wait for it). Referenced; release with snap_put. */
+int snap_get(struct fs *fs, struct proc *p, unsigned si, int64_t since, struct snap **ret);
+void snap_put(struct snap *s);
+uint32_t snap_find(const struct snap *s, uint32_t dir, const char *name, size_t len);
+uint32_t snap_walk(const struct snap *s, const char *path, size_t len);
+/* The entry path of e (relative to the file's directory) into buf. */
+size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size);
+double snap_ttl_left(const struct fs *fs, const struct snap *s);
+void cache_sweep(struct fs *fs);
+/* This thread's reusable status record (credentials). */
+struct nprocfs_rec *scratch_status(struct fs *fs);
+void scratch_release(struct fs *fs);
+void scratch_destroy(void *scratch);
+
+/* inode.c */
+int nodes_init(struct fs *fs);
+void nodes_free(struct fs *fs);
+struct node *nodes_get(struct fs *fs, fuse_ino_t ino);
+void node_put(struct fs *fs, struct node *n);
+/* The node of k under parent, created if needed, with one more kernel
+ * reference (a lookup) and one handler reference. NULL: -ENOMEM. */
+struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *parent);
+/* Takes back one kernel reference that did not reach the kernel. */
+void nodes_unlookup(struct fs *fs, struct node *n);
+void nodes_forget(struct fs *fs, fuse_ino_t ino, uint64_t n);
+/* The inode number k has or would have. */
+fuse_ino_t nodes_ino_of(struct fs *fs, const struct nkey *k);
+size_t nodes_count(struct fs *fs);
+/* Kernel-known directories of processes and threads, for the sweep. */
+struct known {
+        pid_t pid, tid;
+        fuse_ino_t parent;
+};
+int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n);
+/* Inode numbers of kernel-known nodes of p (attributes to invalidate). */
+int nodes_of_proc(struct fs *fs, const struct proc *p, fuse_ino_t **ret, size_t *ret_n);
+
+/* perm.c */
+struct creds {
+        uint64_t uid[3], gid[3]; /* real, effective, saved */
+        uint64_t capprm, capeff;
+        uint64_t tgid;
+        bool has_ids, has_caps, has_tgid;
+};
+int read_creds(struct fs *fs, nprocfs_ctx *ctx, pid_t pid, pid_t tid, struct creds *ret);
+/* /proc's check for restricted files (PTRACE_MODE_READ_FSCREDS) of the
+ * caller of req on p: 0, -EACCES, or -ENOENT when p is gone. */
+int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p);
+/* The caller's thread group and thread, in the root's numbering. */
+int caller_ids(struct fs *fs, fuse_req_t req, pid_t *ret_pid, pid_t *ret_tid);
+
+/* bg.c */
+int bg_init(struct fs *fs);
+void bg_free(struct fs *fs);
+int bg_start(struct fs *fs);
+/* Stops both threads; may be called twice, from two threads. */
+void bg_stop(struct fs *fs);
+void bg_inval_entry(struct fs *fs, fuse_ino_t parent, pid_t name);
+void bg_inval_inode(struct fs *fs, fuse_ino_t ino);
+
+/* ops.c: the operations table */
+const struct fuse_lowlevel_ops *fs_ops(void);
+/* Frees the open files and directories the kernel never released (the
+ * session ended under them). */
+void handles_free(struct fs *fs);
+
+#endif

@@ -1,0 +1,320 @@
+/* nprocfs: mounts Linux /proc, parsed and normalized, as one value per file.
+ *
+ *   nprocfs [options] MOUNTPOINT
+ *
+ * This file is the daemon's life: options, the session, the threads, the
+ * signals and the logs. SIGINT, SIGTERM and SIGHUP are taken by one thread
+ * (sigwait), which stops the background threads while the session still
+ * answers requests (a notification may wait for one), then ends the session
+ * and interrupts the loop's wait; the main thread then unmounts and frees
+ * everything. Logs go to stderr in the foreground, to syslog once
+ * daemonized. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nprocfs/records.h>
+
+#include "fs.h"
+
+/* Where log lines go: a process has one stderr and one syslog. */
+static bool log_syslog;
+
+void fs_log(int prio, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (log_syslog)
+                vsyslog(prio, fmt, ap);
+        else {
+                char line[1024];
+                vsnprintf(line, sizeof(line), fmt, ap);
+                fprintf(stderr, "nprocfs: %s\n", line);
+        }
+        va_end(ap);
+}
+
+__attribute__((format(printf, 2, 0)))
+static void fuse_log_to_ours(enum fuse_log_level level, const char *fmt, va_list ap) {
+        char line[1024];
+        size_t n;
+
+        vsnprintf(line, sizeof(line), fmt, ap);
+        n = strlen(line);
+        while (n > 0 && line[n - 1] == '\n')
+                line[--n] = 0;
+        fs_log((int)level, "%s", line);
+}
+
+struct cli {
+        char *root;
+        unsigned ttl_ms;
+};
+
+static const struct fuse_opt cli_spec[] = {
+        { "--root=%s", offsetof(struct cli, root), 0 },
+        { "--root %s", offsetof(struct cli, root), 0 },
+        { "ttl=%u", offsetof(struct cli, ttl_ms), 0 },
+        FUSE_OPT_END,
+};
+
+static void usage(FILE *f, const char *prog) {
+        fprintf(f,
+                "Usage: %s [options] MOUNTPOINT\n\n"
+                "Mounts Linux /proc, parsed and normalized, as one value per file:\n"
+                "  cat MOUNTPOINT/self/status/vmrss_bytes\n\n"
+                "Options:\n"
+                "  --root DIR            serve the proc tree at DIR (a snapshot made by\n"
+                "                        nprocfs-capture, a container's /proc) instead of /proc\n"
+                "  -o ttl=MS             reuse a parsed source file for MS milliseconds\n"
+                "                        (default 1000; 0: parse at every request)\n"
+                "  -o allow_other        let other users in (they still get only what /proc\n"
+                "                        would give them)\n"
+                "  -h, --help            this help, then libfuse's options\n"
+                "  -V, --version         the version\n\n",
+                prog);
+}
+
+/* ---- signals --------------------------------------------------------- */
+
+struct life {
+        struct fs *fs;
+        sigset_t sigs;
+        pthread_mutex_t lock;
+        bool loop_done;
+};
+
+/* Interrupts a wait of the session loop (no SA_RESTART): the loop then sees
+ * the session has ended. Only the loop's threads leave it unblocked. */
+static void wake(int sig) {
+        (void)sig;
+}
+
+static void *signal_thread(void *arg) {
+        struct life *l = arg;
+        bool done;
+        int sig;
+
+        for (;;) {
+                if (sigwait(&l->sigs, &sig) != 0)
+                        continue;
+                pthread_mutex_lock(&l->lock);
+                done = l->loop_done;
+                pthread_mutex_unlock(&l->lock);
+                if (done)
+                        return NULL; /* the main thread is done with the session */
+                if (sig != SIGUSR1)
+                        break;
+        }
+        fs_log(LOG_INFO, "%s: unmounting", strsignal(sig));
+        /* the background threads first: the session still answers what
+         * they may be waiting for */
+        bg_stop(l->fs);
+        fuse_session_exit(l->fs->se);
+        kill(getpid(), SIGUSR2);
+        return NULL;
+}
+
+/* ---- the daemon ------------------------------------------------------ */
+
+/* Sets fs up; on failure, fs_teardown frees what was made. */
+static int fs_setup(struct fs *fs, const struct cli *cli) {
+        int r;
+
+        memset(fs, 0, sizeof(*fs));
+        clock_gettime(CLOCK_REALTIME, &fs->started);
+        fs->ttl = (int64_t)cli->ttl_ms * 1000000;
+        fs->root_path = cli->root ? cli->root : "/proc";
+        for (fs->nschemas = 0; nprocfs_schemas[fs->nschemas]; fs->nschemas++)
+                if (nprocfs_schemas[fs->nschemas] == &nprocfs_schema_pid_stat)
+                        fs->stat_si = fs->nschemas;
+        if (fs->nschemas > MAX_SCHEMAS)
+                return -E2BIG;
+        for (unsigned i = 0; i < 64; i++)
+                pthread_mutex_init(&fs->value_locks[i], NULL);
+        pthread_mutex_init(&fs->handles_lock, NULL);
+        r = bg_init(fs);
+        if (r == 0)
+                r = nodes_init(fs);
+        if (r == 0)
+                r = cache_init(fs);
+        if (r == 0) {
+                r = -pthread_key_create(&fs->scratch_key, scratch_destroy);
+                fs->have_scratch_key = r == 0;
+        }
+        if (r < 0)
+                return r;
+        r = nprocfs_open(NULL, 0, &fs->live);
+        if (r < 0) {
+                fs_log(LOG_ERR, "/proc: %s", strerror(-r));
+                return r;
+        }
+        if (cli->root) {
+                r = nprocfs_open(cli->root, 0, &fs->ctx);
+                if (r < 0) {
+                        fs_log(LOG_ERR, "%s: %s", cli->root, strerror(-r));
+                        return r;
+                }
+        } else
+                fs->ctx = fs->live;
+        fs->root_live = nprocfs_ctx_is_live(fs->ctx);
+        if (fs->root_live) {
+                struct stat a, b;
+                fs->root_ours =
+                        fs->ctx == fs->live || (fstat(nprocfs_ctx_root_fd(fs->ctx), &a) == 0 &&
+                                                fstat(nprocfs_ctx_root_fd(fs->live), &b) == 0 && a.st_dev == b.st_dev);
+        }
+        return 0;
+}
+
+static void fs_teardown(struct fs *fs) {
+        handles_free(fs);
+        pthread_mutex_destroy(&fs->handles_lock);
+        for (unsigned i = 0; i < 64; i++)
+                pthread_mutex_destroy(&fs->value_locks[i]);
+        bg_free(fs);
+        nodes_free(fs);
+        cache_free(fs);
+        if (fs->have_scratch_key) {
+                scratch_release(fs);
+                pthread_key_delete(fs->scratch_key);
+        }
+        if (fs->ctx != fs->live)
+                nprocfs_close(fs->ctx);
+        nprocfs_close(fs->live);
+}
+
+int main(int argc, char **argv) {
+        struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+        struct fuse_cmdline_opts opts = { 0 };
+        struct cli cli = { .ttl_ms = 1000 };
+        struct fuse_loop_config *cfg = NULL;
+        struct life life = { 0 };
+        sigset_t wake_only;
+        pthread_t sigthread;
+        bool mounted = false, sigthread_up = false;
+        struct fs fs;
+        int r, status = 1;
+
+        fuse_set_log_func(fuse_log_to_ours);
+        if (fuse_opt_parse(&args, &cli, cli_spec, NULL) != 0 || fuse_parse_cmdline(&args, &opts) != 0) {
+                usage(stderr, argv[0]);
+                goto out_args;
+        }
+        if (opts.show_help) {
+                usage(stdout, argv[0]);
+                fuse_cmdline_help();
+                fuse_lowlevel_help();
+                status = 0;
+                goto out_args;
+        }
+        if (opts.show_version) {
+                printf("nprocfs %s (libnprocfs %s, libfuse %s)\n", NPROCFS_VERSION, NPROCFS_VERSION, fuse_pkgversion());
+                status = 0;
+                goto out_args;
+        }
+        if (!opts.mountpoint) {
+                usage(stderr, argv[0]);
+                fprintf(stderr, "nprocfs: no mount point\n");
+                status = 2;
+                goto out_args;
+        }
+        /* the kernel checks modes and owners for us; nothing is writable */
+        if (fuse_opt_add_arg(&args, "-odefault_permissions,ro,fsname=nprocfs,subtype=nprocfs") != 0)
+                goto out_args;
+
+        r = fs_setup(&fs, &cli);
+        if (r < 0)
+                goto out_fs;
+        fs.se = fuse_session_new(&args, fs_ops(), sizeof(*fs_ops()), &fs);
+        if (!fs.se)
+                goto out_fs;
+
+        /* every thread made from here on leaves these to the signal thread */
+        sigemptyset(&life.sigs);
+        sigaddset(&life.sigs, SIGINT);
+        sigaddset(&life.sigs, SIGTERM);
+        sigaddset(&life.sigs, SIGHUP);
+        sigaddset(&life.sigs, SIGUSR1);
+        pthread_sigmask(SIG_BLOCK, &life.sigs, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        sigaction(SIGUSR2, &(struct sigaction){ .sa_handler = wake }, NULL);
+        sigemptyset(&wake_only);
+        sigaddset(&wake_only, SIGUSR2);
+
+        if (fuse_session_mount(fs.se, opts.mountpoint) != 0)
+                goto out_session;
+        mounted = true;
+        if (fuse_daemonize(opts.foreground) != 0)
+                goto out_session;
+        if (!opts.foreground) {
+                openlog("nprocfs", LOG_PID, LOG_DAEMON);
+                log_syslog = true;
+        }
+        mallopt(M_ARENA_MAX, 2); /* a few threads, small parses: fewer arenas, less to keep */
+
+        life.fs = &fs;
+        pthread_mutex_init(&life.lock, NULL);
+        /* the threads that are not the session loop's do not take the wake-up */
+        pthread_sigmask(SIG_BLOCK, &wake_only, NULL);
+        r = bg_start(&fs);
+        if (r == 0)
+                r = -pthread_create(&sigthread, NULL, signal_thread, &life);
+        pthread_sigmask(SIG_UNBLOCK, &wake_only, NULL);
+        if (r < 0) {
+                fs_log(LOG_ERR, "threads: %s", strerror(-r));
+                goto out_threads;
+        }
+        sigthread_up = true;
+        fs_log(LOG_INFO, "serving %s at %s (ttl %u ms)", fs.root_path, opts.mountpoint, cli.ttl_ms);
+
+        if (opts.singlethread)
+                r = fuse_session_loop(fs.se);
+        else {
+                cfg = fuse_loop_cfg_create();
+                if (!cfg)
+                        goto out_threads;
+                fuse_loop_cfg_set_clone_fd(cfg, (unsigned)opts.clone_fd);
+                fuse_loop_cfg_set_max_threads(cfg, opts.max_threads);
+                if (opts.max_idle_threads != UINT_MAX) /* unset: libfuse's default */
+                        fuse_loop_cfg_set_idle_threads(cfg, opts.max_idle_threads);
+                r = fuse_session_loop_mt(fs.se, cfg);
+        }
+        status = r == 0 ? 0 : 1;
+
+out_threads:
+        pthread_mutex_lock(&life.lock);
+        life.loop_done = true;
+        pthread_mutex_unlock(&life.lock);
+        bg_stop(&fs);
+out_session:
+        if (mounted)
+                fuse_session_unmount(fs.se);
+        if (sigthread_up) {
+                pthread_kill(sigthread, SIGUSR1);
+                pthread_join(sigthread, NULL);
+        }
+        if (life.fs)
+                pthread_mutex_destroy(&life.lock);
+        if (cfg)
+                fuse_loop_cfg_destroy(cfg);
+        fuse_session_destroy(fs.se);
+out_fs:
+        fs_teardown(&fs);
+out_args:
+        free(opts.mountpoint);
+        free(cli.root);
+        fuse_opt_free_args(&args);
+        if (log_syslog)
+                closelog();
+        return status;
+}

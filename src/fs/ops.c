@@ -1,0 +1,1249 @@
+/* The FUSE operations: the tree as the kernel sees it.
+ *
+ *   /                     the system-wide files' directories, self,
+ *                         thread-self, and one directory per process
+ *   <pid>/                one directory per file of the process, and task/
+ *   <pid>/task/<tid>/     one directory per file of the thread
+ *   <file>/...            the file's entries: values, groups, rows
+ *
+ * Each directory's names come from one function per kind (find_child for
+ * lookup, fill for readdir), both driven by the schema table and by the
+ * parsed snapshot, so what readdir lists is what lookup finds.
+ *
+ * Caching, as the kernel sees it:
+ *   - names (entry timeout) and directory attributes live NAME_TIMEOUT: a
+ *     process's directory is valid for its life, and bg.c invalidates it
+ *     when the process goes;
+ *   - a value's attributes live what is left of the TTL of the parse they
+ *     came from, so st_size is exact and never older than the values;
+ *   - an open file reads the parse current at open; it reads through the
+ *     page cache, kept when the value is the one the cache holds
+ *     (keep_cache) and dropped when it changed, unless the kernel may hold
+ *     another size for it (value_pin) or the file is restricted: then
+ *     around it (direct_io);
+ *   - FLUSH is never asked for (noflush).
+ *
+ * Errors (NAMING.md): a process that is gone or a missing name is ENOENT, a
+ * read /proc would refuse is EACCES, a malformed source EIO, and anything
+ * that would change the tree EROFS. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+#define PATH_IN_MAX 4000 /* an entry path inside a file */
+
+/* One name of a directory listing. */
+struct child {
+        uint8_t kind, schema;
+        pid_t id;     /* K_PROC: the pid; K_THREAD: the tid */
+        uint32_t ent; /* inside a file: the snapshot entry */
+};
+
+/* Every open file and directory is on the daemon's list, so that what the
+ * kernel never released (the session ended under it) is freed at exit. */
+struct handle {
+        struct handle *prev, *next;
+        bool dir;
+};
+
+struct dirh {
+        struct handle h;
+        struct snap *snap; /* a file's directory: the parse it lists */
+        uint32_t sdir;
+        struct child *kids;
+        size_t n, cap;
+        bool filled;
+};
+
+struct fileh {
+        struct handle h;
+        atomic_uint refs;  /* release, and each read until its reply is out */
+        struct node *node; /* referenced */
+        struct snap *snap;
+        uint32_t ent;
+        bool pinned; /* reads through the page cache (op_open) */
+};
+
+static void handle_add(struct fs *fs, struct handle *h, bool dir) {
+        h->dir = dir;
+        pthread_mutex_lock(&fs->handles_lock);
+        h->prev = NULL;
+        h->next = fs->handles;
+        if (h->next)
+                h->next->prev = h;
+        fs->handles = h;
+        pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static void handle_del(struct fs *fs, struct handle *h) {
+        pthread_mutex_lock(&fs->handles_lock);
+        if (h->prev)
+                h->prev->next = h->next;
+        else
+                fs->handles = h->next;
+        if (h->next)
+                h->next->prev = h->prev;
+        pthread_mutex_unlock(&fs->handles_lock);
+}
+
+static void dir_free(struct dirh *d) {
+        snap_put(d->snap);
+        free(d->kids);
+        free(d);
+}
+
+static const char *const xattr_names[] = {
+        "user.nprocfs.type",
+        "user.nprocfs.unit",
+        "user.nprocfs.source",
+        "user.nprocfs.doc",
+};
+
+static struct fs *fs_of(fuse_req_t req) {
+        return fuse_req_userdata(req);
+}
+
+static pthread_mutex_t *value_lock(struct fs *fs, const struct node *n) {
+        return &fs->value_locks[n->ino % 64];
+}
+
+static bool in_file(const struct node *n) {
+        return n->kind == K_DIR || n->kind == K_VALUE;
+}
+
+static bool restricted(const struct node *n) {
+        return in_file(n) && (nprocfs_schemas[n->schema]->flags & NPROCFS_S_RESTRICTED);
+}
+
+static struct nkey key_for(uint8_t kind, uint8_t schema, struct proc *p, const char *path, size_t len) {
+        return (struct nkey){ .kind = kind,
+                              .schema = schema,
+                              .pid = p ? p->pid : 0,
+                              .tid = p ? p->tid : 0,
+                              .start = p ? p->start : 0,
+                              .proc = p,
+                              .path = path,
+                              .path_len = len };
+}
+
+static mode_t file_perm(const struct nprocfs_schema *s) {
+        return s->mode & 0444;
+}
+
+/* x wherever r: a restricted file's directory is as closed as the file */
+static mode_t dir_perm(const struct nprocfs_schema *s) {
+        return file_perm(s) | file_perm(s) >> 2;
+}
+
+/* A process's directories carry its start time, others the mount's. */
+static struct timespec proc_time(const struct fs *fs, const struct proc *p) {
+        const struct nprocfs_env *env = nprocfs_ctx_env(fs->ctx);
+
+        if (p && p->pid && p->start && env->boot_time_unix_ns) {
+                uint64_t t = env->boot_time_unix_ns + p->start;
+                return (struct timespec){ .tv_sec = (time_t)(t / 1000000000), .tv_nsec = (long)(t % 1000000000) };
+        }
+        return fs->started;
+}
+
+static void fill_attr(struct stat *st, fuse_ino_t ino, mode_t mode, uid_t uid, gid_t gid, uint64_t size,
+                      const struct timespec *t) {
+        memset(st, 0, sizeof(*st));
+        st->st_ino = ino;
+        st->st_mode = mode;
+        /* 1 for directories too: "not counted", which fts and find take as
+         * a reason not to guess subdirectories from the link count */
+        st->st_nlink = 1;
+        st->st_uid = uid;
+        st->st_gid = gid;
+        st->st_size = (off_t)size;
+        st->st_blksize = 4096;
+        st->st_blocks = (blkcnt_t)((size + 511) / 512);
+        st->st_atim = st->st_mtim = st->st_ctim = *t;
+}
+
+/* A process a reader just found gone: the kernel may drop its name now
+ * rather than at the next sweep. */
+static void gone(struct fs *fs, const struct node *n) {
+        const struct node *x = n;
+
+        if (!fs->root_live)
+                return;
+        while (x && x->kind != K_PROC && x->kind != K_THREAD)
+                x = x->parent;
+        if (x && x->kind == K_PROC)
+                bg_inval_entry(fs, FUSE_ROOT_ID, x->proc->pid);
+        else if (x && x->parent)
+                bg_inval_entry(fs, x->parent->ino, x->proc->tid);
+}
+
+static int parse_id(const char *name, size_t len, pid_t *ret) {
+        uint64_t v;
+
+        /* "01" is not a pid, as in /proc */
+        if (len == 0 || name[0] == '0' || nprocfs_parse_u64(name, len, &v) < 0 || v > INT32_MAX)
+                return -ENOENT;
+        *ret = (pid_t)v;
+        return 0;
+}
+
+/* ---- self, thread-self ------------------------------------------------- */
+
+/* A snapshot's own links, checked: "<pid>" and "<pid>/task/<tid>". */
+static int snapshot_link(struct fs *fs, uint8_t kind, pid_t *ret_pid, pid_t *ret_tid) {
+        char buf[64];
+        const char *slash;
+        pid_t pid, tid;
+        ssize_t n;
+
+        if (kind == K_SELF) {
+                *ret_tid = 0;
+                return nprocfs_self(fs->ctx, ret_pid) < 0 ? -ENOENT : 0;
+        }
+        n = readlinkat(nprocfs_ctx_root_fd(fs->ctx), "thread-self", buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return -ENOENT;
+        buf[n] = 0;
+        slash = strchr(buf, '/');
+        if (!slash || strncmp(slash, "/task/", 6) != 0 || parse_id(buf, (size_t)(slash - buf), &pid) < 0 ||
+            parse_id(slash + 6, strlen(slash + 6), &tid) < 0)
+                return -ENOENT;
+        *ret_pid = pid;
+        *ret_tid = tid;
+        return 0;
+}
+
+static int link_target(struct fs *fs, fuse_req_t req, uint8_t kind, char *buf, size_t size) {
+        pid_t pid = 0, tid = 0;
+        int r = !fs->root_live  ? snapshot_link(fs, kind, &pid, &tid)
+                : fs->root_ours ? caller_ids(fs, req, &pid, &tid)
+                                : -ENOENT;
+
+        if (r < 0)
+                return r;
+        if (kind == K_SELF)
+                snprintf(buf, size, "%d", (int)pid);
+        else
+                snprintf(buf, size, "%d/task/%d", (int)pid, (int)tid);
+        return 0;
+}
+
+/* Our /proc always has them (they name whoever asks); a snapshot has them
+ * when its own links are sound. Another pid namespace's /proc has none: the
+ * caller's pid, as FUSE gives it, is not a pid there. */
+static bool has_link(struct fs *fs, uint8_t kind) {
+        pid_t pid, tid;
+
+        if (fs->root_live)
+                return fs->root_ours;
+        return snapshot_link(fs, kind, &pid, &tid) == 0;
+}
+
+/* ---- attributes -------------------------------------------------------- */
+
+/* The attributes of n and how long the kernel may keep them. A value comes
+ * from ds (entry ent) when given, else from the current parse. */
+static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct snap *ds, uint32_t ent, int64_t since,
+                     struct stat *st, double *timeout) {
+        const struct nprocfs_schema *s = in_file(n) ? nprocfs_schemas[n->schema] : NULL;
+        struct timespec t = proc_time(fs, n->proc);
+        uid_t uid = 0;
+        gid_t gid = 0;
+        char target[64];
+        int r;
+
+        *timeout = NAME_TIMEOUT;
+        if (n->proc && n->proc->pid) {
+                struct owner o;
+                r = proc_owner(fs, n->proc, &o);
+                if (r < 0)
+                        return r;
+                uid = in_file(n) ? o.file_uid : o.dir_uid;
+                gid = in_file(n) ? o.file_gid : o.dir_gid;
+        }
+        switch (n->kind) {
+        case K_ROOT:
+        case K_PROC:
+        case K_TASKS:
+        case K_THREAD:
+                fill_attr(st, n->ino, S_IFDIR | 0555, uid, gid, 0, &t);
+                return 0;
+        case K_DIR:
+                fill_attr(st, n->ino, S_IFDIR | dir_perm(s), uid, gid, 0, &t);
+                return 0;
+        case K_VALUE: {
+                struct snap *own = NULL;
+                uint64_t size, prev;
+
+                if (!ds) {
+                        r = snap_get(fs, n->proc, n->schema, since, &own);
+                        if (r < 0) {
+                                if (r == -ENOENT)
+                                        gone(fs, n);
+                                return r;
+                        }
+                        ds = own;
+                        ent = snap_walk(ds, n->path, n->path_len);
+                }
+                if (ent == NONE || ds->ents[ent].is_dir) {
+                        snap_put(own);
+                        return -ENOENT;
+                }
+                size = ds->ents[ent].size;
+                pthread_mutex_lock(value_lock(fs, n));
+                if (n->pins > 0)
+                        size = n->pinned_size; /* open files read that much */
+                prev = n->size_seen;
+                n->size_seen = size;
+                if (prev != size && prev != SIZE_UNKNOWN)
+                        n->size_moved = mono_ns();
+                pthread_mutex_unlock(value_lock(fs, n));
+                fill_attr(st, n->ino, S_IFREG | file_perm(s), uid, gid, size, &ds->mtime);
+                *timeout = snap_ttl_left(fs, ds);
+                snap_put(own);
+                return 0;
+        }
+        case K_SELF:
+        case K_THREAD_SELF:
+                r = link_target(fs, req, n->kind, target, sizeof(target));
+                if (r < 0)
+                        return r;
+                fill_attr(st, n->ino, S_IFLNK | 0777, 0, 0, strlen(target), &fs->started);
+                *timeout = 0; /* it depends on who asks */
+                return 0;
+        }
+        return -EIO;
+}
+
+/* ---- names: one function finds, one lists, both from the schema -------- */
+
+static int schema_index(const struct nprocfs_schema *s) {
+        for (int i = 0; nprocfs_schemas[i]; i++)
+                if (nprocfs_schemas[i] == s)
+                        return i;
+        return -1;
+}
+
+static int schema_child(struct fs *fs, struct proc *p, enum nprocfs_scope scope, bool thread, const char *name,
+                        size_t len, struct child *c) {
+        const struct nprocfs_schema *s = nprocfs_schema_find(scope, name, len);
+        int si, r;
+
+        if (!s || (thread && !(s->flags & NPROCFS_S_TASK)) || (si = schema_index(s)) < 0)
+                return -ENOENT;
+        r = proc_has(fs, p, (unsigned)si);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        *c = (struct child){ .kind = K_DIR, .schema = (uint8_t)si };
+        return 0;
+}
+
+/* The path inside the file of a child of directory dir (a K_DIR). */
+static size_t child_path(const struct node *dir, const struct snap *ds, uint32_t ent, char *buf, size_t size) {
+        const struct snap_ent *e = &ds->ents[ent];
+        size_t sep = dir->path_len > 0, len = dir->path_len + sep + e->name_len;
+
+        if (len >= size)
+                return SIZE_MAX;
+        memcpy(buf, dir->path, dir->path_len);
+        if (sep)
+                buf[dir->path_len] = '/';
+        memcpy(buf + dir->path_len + sep, ds->arena + e->name, e->name_len);
+        buf[len] = 0;
+        return len;
+}
+
+/* The child of dir called name. Inside a file, *ret_snap is the parse it
+ * was found in (referenced). */
+static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const char *name, size_t len, int64_t since,
+                      struct snap **ret_snap, struct child *c) {
+        pid_t id;
+        int r;
+
+        *ret_snap = NULL;
+        switch (dir->kind) {
+        case K_ROOT:
+                if (parse_id(name, len, &id) == 0) {
+                        if (fs->root_live) {
+                                /* /proc/<tid> of a thread opens but is not
+                                 * listed: not ours either */
+                                struct creds cr;
+                                r = read_creds(fs, fs->ctx, id, 0, &cr);
+                                if (r == -ENOENT || r == -ENOMEM)
+                                        return r;
+                                if (r == 0 && cr.has_tgid && cr.tgid != (uint64_t)id)
+                                        return -ENOENT;
+                        }
+                        *c = (struct child){ .kind = K_PROC, .id = id };
+                        return 0;
+                }
+                if (len == 4 && memcmp(name, "self", 4) == 0 && has_link(fs, K_SELF)) {
+                        *c = (struct child){ .kind = K_SELF };
+                        return 0;
+                }
+                if (len == 11 && memcmp(name, "thread-self", 11) == 0 && has_link(fs, K_THREAD_SELF)) {
+                        *c = (struct child){ .kind = K_THREAD_SELF };
+                        return 0;
+                }
+                return schema_child(fs, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false, name, len, c);
+        case K_PROC:
+                if (len == 4 && memcmp(name, "task", 4) == 0) {
+                        r = proc_has_tasks(fs, dir->proc);
+                        if (r <= 0)
+                                return r < 0 ? r : -ENOENT;
+                        *c = (struct child){ .kind = K_TASKS };
+                        return 0;
+                }
+                return schema_child(fs, dir->proc, NPROCFS_SCOPE_PID, false, name, len, c);
+        case K_TASKS:
+                if (parse_id(name, len, &id) < 0)
+                        return -ENOENT;
+                *c = (struct child){ .kind = K_THREAD, .id = id };
+                return 0;
+        case K_THREAD:
+                return schema_child(fs, dir->proc, NPROCFS_SCOPE_PID, true, name, len, c);
+        case K_DIR: {
+                struct snap *s;
+                uint32_t d, x;
+
+                if (restricted(dir)) {
+                        r = perm_may_read(fs, req, dir->proc);
+                        if (r < 0)
+                                return r;
+                }
+                r = snap_get(fs, dir->proc, dir->schema, since, &s);
+                if (r < 0) {
+                        if (r == -ENOENT)
+                                gone(fs, dir);
+                        return r;
+                }
+                d = snap_walk(s, dir->path, dir->path_len);
+                x = d != NONE && s->ents[d].is_dir ? snap_find(s, d, name, len) : NONE;
+                if (x == NONE) {
+                        snap_put(s);
+                        return -ENOENT;
+                }
+                *c = (struct child){ .kind = s->ents[x].is_dir ? K_DIR : K_VALUE, .schema = dir->schema, .ent = x };
+                *ret_snap = s;
+                return 0;
+        }
+        default:
+                return -ENOTDIR;
+        }
+}
+
+/* The node of child c of dir, with one more kernel reference, and its
+ * attributes. ds is the parse c was found or listed in (inside a file). */
+static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const struct snap *ds, const struct child *c,
+                       int64_t since, struct node **ret, struct stat *st, double *timeout) {
+        struct proc *p = NULL;
+        char path[PATH_IN_MAX];
+        size_t plen = 0;
+        struct nkey k;
+        struct node *n;
+        int r;
+
+        switch (c->kind) {
+        case K_PROC:
+                r = proc_resolve(fs, c->id, 0, &p);
+                if (r < 0)
+                        return r;
+                break;
+        case K_THREAD:
+                r = proc_resolve(fs, dir->proc->pid, c->id, &p);
+                if (r < 0)
+                        return r;
+                break;
+        case K_TASKS:
+                p = dir->proc;
+                proc_ref(p);
+                break;
+        case K_DIR:
+        case K_VALUE:
+                if (dir->kind == K_DIR) {
+                        plen = child_path(dir, ds, c->ent, path, sizeof(path));
+                        if (plen == SIZE_MAX)
+                                return -ENAMETOOLONG;
+                }
+                p = dir->kind == K_ROOT ? fs->cache.system : dir->proc;
+                proc_ref(p);
+                break;
+        default:
+                break;
+        }
+        k = key_for(c->kind, c->schema, p, path, plen);
+        n = nodes_enter(fs, &k, dir);
+        proc_unref(p); /* the node holds its own */
+        if (!n)
+                return -ENOMEM;
+        r = node_attr(fs, req, n, c->kind == K_VALUE ? ds : NULL, c->ent, since, st, timeout);
+        if (r < 0) {
+                nodes_unlookup(fs, n);
+                node_put(fs, n);
+                return r;
+        }
+        *ret = n;
+        return 0;
+}
+
+/* The inode number a child has or will have, without creating it. */
+static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct dirh *d, const struct child *c) {
+        struct proc *p = dir->kind == K_ROOT ? fs->cache.system : dir->proc;
+        char path[PATH_IN_MAX];
+        size_t plen = 0;
+        struct nkey k;
+
+        switch (c->kind) {
+        case K_PROC:
+        case K_THREAD:
+                k = key_for(c->kind, 0, NULL, "", 0);
+                k.pid = c->kind == K_PROC ? c->id : dir->proc->pid;
+                k.tid = c->kind == K_PROC ? 0 : c->id;
+                proc_peek(fs, k.pid, k.tid, &k.start);
+                return nodes_ino_of(fs, &k);
+        case K_SELF:
+        case K_THREAD_SELF:
+                k = key_for(c->kind, 0, NULL, "", 0);
+                return nodes_ino_of(fs, &k);
+        default:
+                if (dir->kind == K_DIR) {
+                        plen = child_path(dir, d->snap, c->ent, path, sizeof(path));
+                        if (plen == SIZE_MAX)
+                                plen = 0;
+                }
+                k = key_for(c->kind, c->schema, p, path, plen);
+                return nodes_ino_of(fs, &k);
+        }
+}
+
+static const char *child_name(const struct dirh *d, const struct child *c, char *buf, size_t size) {
+        switch (c->kind) {
+        case K_PROC:
+        case K_THREAD:
+                snprintf(buf, size, "%d", (int)c->id);
+                return buf;
+        case K_TASKS:
+                return "task";
+        case K_SELF:
+                return "self";
+        case K_THREAD_SELF:
+                return "thread-self";
+        default:
+                return d->snap ? d->snap->arena + d->snap->ents[c->ent].name : nprocfs_schemas[c->schema]->name;
+        }
+}
+
+static mode_t child_type(const struct child *c) {
+        return c->kind == K_VALUE ? S_IFREG : c->kind == K_SELF || c->kind == K_THREAD_SELF ? S_IFLNK : S_IFDIR;
+}
+
+static int add_kid(struct dirh *d, struct child c) {
+        if (d->n == d->cap) {
+                size_t nc = d->cap ? d->cap * 2 : 32;
+                struct child *v = realloc(d->kids, nc * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                d->kids = v;
+                d->cap = nc;
+        }
+        d->kids[d->n++] = c;
+        return 0;
+}
+
+static int add_schemas(struct fs *fs, struct dirh *d, struct proc *p, enum nprocfs_scope scope, bool thread) {
+        for (unsigned si = 0; si < fs->nschemas; si++) {
+                const struct nprocfs_schema *s = nprocfs_schemas[si];
+                int r;
+
+                if (s->scope != scope || (thread && !(s->flags & NPROCFS_S_TASK)))
+                        continue;
+                r = proc_has(fs, p, si);
+                if (r < 0)
+                        return r;
+                if (r && add_kid(d, (struct child){ .kind = K_DIR, .schema = (uint8_t)si }) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+static int add_ids(struct dirh *d, uint8_t kind, const pid_t *ids, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (add_kid(d, (struct child){ .kind = kind, .id = ids[i] }) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* A file's directory: pins the current parse and lists it. */
+static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, int64_t since) {
+        struct snap *s;
+        uint32_t sdir;
+        int r;
+
+        if (restricted(n)) {
+                r = perm_may_read(fs, req, n->proc);
+                if (r < 0)
+                        return r;
+        }
+        r = snap_get(fs, n->proc, n->schema, since, &s);
+        if (r < 0) {
+                if (r == -ENOENT)
+                        gone(fs, n);
+                return r;
+        }
+        sdir = snap_walk(s, n->path, n->path_len);
+        if (sdir == NONE || !s->ents[sdir].is_dir) {
+                snap_put(s);
+                return sdir == NONE ? -ENOENT : -ENOTDIR;
+        }
+        snap_put(d->snap);
+        d->snap = s;
+        d->sdir = sdir;
+        d->n = 0;
+        for (uint32_t x = s->ents[sdir].first; x != NONE; x = s->ents[x].next)
+                if (add_kid(d, (struct child){ .kind = s->ents[x].is_dir ? K_DIR : K_VALUE,
+                                               .schema = n->schema,
+                                               .ent = x }) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* The listing of directory n, read again at offset 0. */
+static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, int64_t since) {
+        pid_t *ids = NULL;
+        size_t nids = 0;
+        int r = 0;
+
+        d->filled = false;
+        d->n = 0;
+        switch (n->kind) {
+        case K_ROOT:
+                r = add_schemas(fs, d, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false);
+                if (r == 0 && has_link(fs, K_SELF))
+                        r = add_kid(d, (struct child){ .kind = K_SELF });
+                if (r == 0 && has_link(fs, K_THREAD_SELF))
+                        r = add_kid(d, (struct child){ .kind = K_THREAD_SELF });
+                if (r == 0)
+                        r = nprocfs_pids(fs->ctx, &ids, &nids);
+                if (r == 0)
+                        r = add_ids(d, K_PROC, ids, nids);
+                break;
+        case K_PROC:
+                r = nprocfs_proc_exists(fs->ctx, n->proc->pid, 0);
+                if (r == 0)
+                        r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, false);
+                if (r == 0 && (r = proc_has_tasks(fs, n->proc)) > 0)
+                        r = add_kid(d, (struct child){ .kind = K_TASKS });
+                break;
+        case K_TASKS:
+                r = nprocfs_tids(fs->ctx, n->proc->pid, &ids, &nids);
+                if (r == 0)
+                        r = add_ids(d, K_THREAD, ids, nids);
+                break;
+        case K_THREAD:
+                r = nprocfs_proc_exists(fs->ctx, n->proc->pid, n->proc->tid);
+                if (r == 0)
+                        r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, true);
+                break;
+        case K_DIR:
+                r = fill_file_dir(fs, req, n, d, since);
+                break;
+        default:
+                r = -ENOTDIR;
+        }
+        free(ids);
+        if (r < 0)
+                return r;
+        d->filled = true;
+        return 0;
+}
+
+/* ---- operations ---------------------------------------------------------
+ * Each says which replies it may send. */
+
+/* init: no reply. */
+static void op_init(void *userdata, struct fuse_conn_info *conn) {
+        (void)userdata;
+        /* the page cache is kept or dropped at open by what the value is
+         * (op_open), not because a parse moved st_mtime */
+        conn->want &= ~FUSE_CAP_AUTO_INVAL_DATA;
+        if (conn->capable & FUSE_CAP_READDIRPLUS)
+                conn->want |= FUSE_CAP_READDIRPLUS;
+}
+
+/* lookup: fuse_reply_entry, fuse_reply_err (ENOENT, ENOTDIR, EACCES, EIO,
+ * ENOMEM, ENAMETOOLONG). */
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name) {
+        struct fs *fs = fs_of(req);
+        int64_t since = mono_ns();
+        struct node *dir = nodes_get(fs, parent), *n = NULL;
+        struct fuse_entry_param e = { 0 };
+        struct snap *ds = NULL;
+        struct child c;
+        int r = -ENOENT;
+
+        if (dir)
+                r = find_child(fs, req, dir, name, strlen(name), since, &ds, &c);
+        if (r == 0)
+                r = child_enter(fs, req, dir, ds, &c, since, &n, &e.attr, &e.attr_timeout);
+        if (r == 0) {
+                e.ino = n->ino;
+                e.generation = n->gen;
+                e.entry_timeout = NAME_TIMEOUT;
+                if (fuse_reply_entry(req, &e) != 0)
+                        nodes_unlookup(fs, n); /* it never reached the kernel */
+        } else
+                fuse_reply_err(req, -r);
+        snap_put(ds);
+        node_put(fs, n);
+        node_put(fs, dir);
+}
+
+/* forget, forget_multi: fuse_reply_none. */
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup) {
+        nodes_forget(fs_of(req), ino, nlookup);
+        fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count, struct fuse_forget_data *forgets) {
+        struct fs *fs = fs_of(req);
+
+        for (size_t i = 0; i < count; i++)
+                nodes_forget(fs, forgets[i].ino, forgets[i].nlookup);
+        fuse_reply_none(req);
+}
+
+/* getattr: fuse_reply_attr, fuse_reply_err (ENOENT, EACCES, EIO, ENOMEM). */
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        struct stat st;
+        double timeout;
+        int r = n ? 0 : -ENOENT;
+
+        (void)fi;
+        if (r == 0 && restricted(n) && n->kind == K_VALUE)
+                r = perm_may_read(fs, req, n->proc); /* a size is a piece of the value */
+        if (r == 0)
+                r = node_attr(fs, req, n, NULL, NONE, mono_ns(), &st, &timeout);
+        if (r == 0)
+                fuse_reply_attr(req, &st, timeout);
+        else
+                fuse_reply_err(req, -r);
+        node_put(fs, n);
+}
+
+/* readlink: fuse_reply_readlink, fuse_reply_err (EINVAL, ENOENT). */
+static void op_readlink(fuse_req_t req, fuse_ino_t ino) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        char target[64];
+        int r = !n ? -ENOENT : n->kind == K_SELF || n->kind == K_THREAD_SELF ? 0 : -EINVAL;
+
+        if (r == 0)
+                r = link_target(fs, req, n->kind, target, sizeof(target));
+        if (r == 0)
+                fuse_reply_readlink(req, target);
+        else
+                fuse_reply_err(req, -r);
+        node_put(fs, n);
+}
+
+/* opendir: fuse_reply_open, fuse_reply_err (ENOTDIR, ENOENT, EACCES, EIO,
+ * ENOMEM). A file's directory pins its parse here, so the listing and its
+ * attributes are one snapshot. */
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        struct dirh *d = NULL;
+        int r = !n ? -ENOENT : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF ? -ENOTDIR : 0;
+
+        if (r == 0 && !(d = calloc(1, sizeof(*d))))
+                r = -ENOMEM;
+        if (r == 0 && n->kind == K_DIR)
+                r = fill(fs, req, n, d, mono_ns());
+        if (r == 0) {
+                fi->fh = (uintptr_t)d;
+                handle_add(fs, &d->h, true);
+                if (fuse_reply_open(req, fi) == 0)
+                        d = NULL;
+                else
+                        handle_del(fs, &d->h);
+        } else
+                fuse_reply_err(req, -r);
+        if (d)
+                dir_free(d);
+        node_put(fs, n);
+}
+
+/* readdir, readdirplus: fuse_reply_buf, fuse_reply_err (ENOENT, EACCES, EIO,
+ * ENOMEM). readdirplus gives each entry a kernel reference; an entry that
+ * did not fit in the buffer, or a reply that did not reach the kernel, has
+ * it taken back. */
+static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi, bool plus) {
+        struct fs *fs = fs_of(req);
+        struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
+        struct node *n = nodes_get(fs, ino);
+        struct node **added = NULL;
+        int64_t since = mono_ns();
+        size_t pos = 0, nadded = 0;
+        char *buf = NULL;
+        int r = n ? 0 : -ENOENT;
+
+        if (r == 0 && (off == 0 || !d->filled))
+                r = fill(fs, req, n, d, since);
+        if (r == 0 && (!(buf = malloc(size)) || (plus && !(added = calloc(size / 64 + 1, sizeof(*added))))))
+                r = -ENOMEM;
+        for (size_t i = off < 0 ? 0 : (size_t)off; r == 0 && i < d->n + 2; i++) {
+                struct fuse_entry_param e = { 0 };
+                const struct child *c = i >= 2 ? &d->kids[i - 2] : NULL;
+                struct node *child = NULL;
+                char namebuf[16];
+                const char *name = i == 0 ? "." : i == 1 ? ".." : child_name(d, c, namebuf, sizeof(namebuf));
+                size_t need;
+
+                if (!c) {
+                        e.attr.st_ino = i == 0 ? n->ino : n->parent ? n->parent->ino : FUSE_ROOT_ID;
+                        e.attr.st_mode = S_IFDIR;
+                } else if (plus) {
+                        if (child_enter(fs, req, n, d->snap, c, since, &child, &e.attr, &e.attr_timeout) < 0)
+                                continue; /* gone since the listing was made */
+                        e.ino = child->ino;
+                        e.generation = child->gen;
+                        e.entry_timeout = NAME_TIMEOUT;
+                } else {
+                        e.attr.st_ino = child_ino(fs, n, d, c);
+                        e.attr.st_mode = child_type(c);
+                }
+                if (plus)
+                        need = fuse_add_direntry_plus(req, buf + pos, size - pos, name, &e, (off_t)i + 1);
+                else
+                        need = fuse_add_direntry(req, buf + pos, size - pos, name, &e.attr, (off_t)i + 1);
+                if (need > size - pos) {
+                        if (child) {
+                                nodes_unlookup(fs, child);
+                                node_put(fs, child);
+                        }
+                        break;
+                }
+                pos += need;
+                if (child)
+                        added[nadded++] = child;
+        }
+        if (r == 0) {
+                if (fuse_reply_buf(req, buf, pos) != 0)
+                        for (size_t i = 0; i < nadded; i++)
+                                nodes_unlookup(fs, added[i]);
+        } else
+                fuse_reply_err(req, -r);
+        for (size_t i = 0; i < nadded; i++)
+                node_put(fs, added[i]);
+        free(added);
+        free(buf);
+        node_put(fs, n);
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+        do_readdir(req, ino, size, off, fi, false);
+}
+
+static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+        do_readdir(req, ino, size, off, fi, true);
+}
+
+/* releasedir: fuse_reply_err (0). */
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        struct dirh *d = (struct dirh *)(uintptr_t)fi->fh;
+
+        (void)ino;
+        handle_del(fs_of(req), &d->h);
+        dir_free(d);
+        fuse_reply_err(req, 0);
+}
+
+/* The reply to a read can reach the kernel, which then sends the release,
+ * before the handler that sent it is done: the last of the two frees. */
+static void file_unref(struct fs *fs, struct fileh *h) {
+        if (atomic_fetch_sub(&h->refs, 1) != 1)
+                return;
+        handle_del(fs, &h->h);
+        if (h->pinned) {
+                pthread_mutex_lock(value_lock(fs, h->node));
+                h->node->pins--;
+                pthread_mutex_unlock(value_lock(fs, h->node));
+        }
+        snap_put(h->snap);
+        node_put(fs, h->node);
+        free(h);
+}
+
+static uint64_t content_hash(const char *p, size_t len) {
+        uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
+        return h | 1; /* 0 means "nothing in the page cache" */
+}
+
+/* How an open file of value n reads a value of size bytes with this hash:
+ * through the page cache (true: the file is pinned), keeping what it holds
+ * when it is this very value, or around it (false).
+ *
+ * The kernel cuts a cached read at its st_size, which is the size of the
+ * attribute reply it applied last: the one we sent last, unless two
+ * requests crossed (the kernel keeps the first applied). So the page cache
+ * is used only when our last reply said this size and no two replies told
+ * two sizes while the kernel may still hold either: their attribute timeout
+ * is at most the TTL, and once it ran out an open asks for the attributes
+ * first (default_permissions checks them). While pinned files are open,
+ * replies give their size, so no reply moves it under them. */
+static bool value_pin(struct fs *fs, struct node *n, uint64_t size, uint64_t hash, bool *ret_keep) {
+        int64_t now = mono_ns();
+        bool pin = false;
+
+        pthread_mutex_lock(value_lock(fs, n));
+        if (n->pins > 0)
+                pin = size == n->pinned_size;
+        else if (n->size_seen != size) {
+                n->size_moved = now;
+                bg_inval_inode(fs, n->ino); /* have it ask for the size again */
+        } else
+                pin = now - n->size_moved > fs->ttl + 1000000000;
+        if (pin) {
+                n->pins++;
+                n->pinned_size = size;
+                *ret_keep = n->page_hash == hash;
+                n->page_hash = hash;
+        } else
+                n->page_hash = 0; /* the next cached open drops what is there */
+        pthread_mutex_unlock(value_lock(fs, n));
+        return pin;
+}
+
+/* open: fuse_reply_open, fuse_reply_err (EROFS, EISDIR, ENOENT, EACCES, EIO,
+ * ENOMEM). The open file reads the parse current now, whatever happens to
+ * the cache while it is open. */
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        struct fileh *h = NULL;
+        struct snap *s = NULL;
+        uint32_t ent = NONE;
+        int r = !n ? -ENOENT : n->kind != K_VALUE ? -EISDIR : 0;
+
+        if (r == 0 && ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)))
+                r = -EROFS;
+        if (r == 0 && restricted(n))
+                r = perm_may_read(fs, req, n->proc);
+        if (r == 0) {
+                r = snap_get(fs, n->proc, n->schema, mono_ns(), &s);
+                if (r == -ENOENT)
+                        gone(fs, n);
+        }
+        if (r == 0) {
+                ent = snap_walk(s, n->path, n->path_len);
+                if (ent == NONE || s->ents[ent].is_dir)
+                        r = -ENOENT;
+        }
+        if (r == 0 && !(h = malloc(sizeof(*h))))
+                r = -ENOMEM;
+        if (r < 0) {
+                fuse_reply_err(req, -r);
+                snap_put(s);
+                node_put(fs, n);
+                return;
+        }
+        /* from here the open file holds n and s */
+        *h = (struct fileh){ .node = n, .snap = s, .ent = ent };
+        atomic_init(&h->refs, 1);
+        handle_add(fs, &h->h, false);
+        fi->fh = (uintptr_t)h;
+        fi->noflush = 1;
+        if (!restricted(n)) { /* no copy of a secret in the page cache */
+                const struct snap_ent *e = &s->ents[ent];
+                bool keep = false;
+                h->pinned = value_pin(fs, n, e->size, content_hash(s->arena + e->value, e->size), &keep);
+                fi->keep_cache = h->pinned && keep;
+        }
+        fi->direct_io = !h->pinned;
+        if (fuse_reply_open(req, fi) != 0)
+                file_unref(fs, h);
+}
+
+/* read: fuse_reply_buf. */
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
+        struct fs *fs = fs_of(req); /* a reply frees req */
+        struct fileh *h = (struct fileh *)(uintptr_t)fi->fh;
+        const struct snap_ent *e = &h->snap->ents[h->ent];
+
+        (void)ino;
+        atomic_fetch_add(&h->refs, 1);
+        if (off < 0 || (uint64_t)off >= e->size)
+                fuse_reply_buf(req, NULL, 0);
+        else
+                fuse_reply_buf(req, h->snap->arena + e->value + off,
+                               size < e->size - (uint64_t)off ? size : e->size - (size_t)off);
+        file_unref(fs, h);
+}
+
+/* flush: fuse_reply_err (0). Not asked for: every open sets noflush. */
+static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        (void)ino;
+        (void)fi;
+        fuse_reply_err(req, 0);
+}
+
+/* release: fuse_reply_err (0). */
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
+        (void)ino;
+        file_unref(fs_of(req), (struct fileh *)(uintptr_t)fi->fh);
+        fuse_reply_err(req, 0);
+}
+
+/* The extended attributes of n: type, unit, source and doc of a value;
+ * source and doc of a file's directory; none elsewhere. */
+struct xattrs {
+        const char *value[4]; /* by xattr_names index; NULL: n has none */
+        char source[PATH_IN_MAX + 128];
+};
+
+static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xattrs *x) {
+        const struct nprocfs_schema *s;
+        const struct snap_ent *se;
+        struct nprocfs_entry e;
+        char path[PATH_IN_MAX];
+        struct snap *snap;
+        uint32_t ent;
+        int r;
+
+        memset(x->value, 0, sizeof(x->value));
+        if (!in_file(n))
+                return 0;
+        s = nprocfs_schemas[n->schema];
+        if (n->kind == K_DIR) {
+                if (n->path_len > 0)
+                        return 0;
+                snprintf(x->source, sizeof(x->source), "%s%s",
+                         s->scope == NPROCFS_SCOPE_PID ? "/proc/<pid>/" : "/proc/", s->path);
+                x->value[2] = x->source;
+                x->value[3] = s->doc ? s->doc : "";
+                return 0;
+        }
+        if (restricted(n)) {
+                r = perm_may_read(fs, req, n->proc);
+                if (r < 0)
+                        return r;
+        }
+        r = snap_get(fs, n->proc, n->schema, mono_ns(), &snap);
+        if (r < 0)
+                return r;
+        ent = snap_walk(snap, n->path, n->path_len);
+        if (ent == NONE || snap->ents[ent].is_dir) {
+                snap_put(snap);
+                return -ENOENT;
+        }
+        se = &snap->ents[ent];
+        e = (struct nprocfs_entry){ .path = path,
+                                    .path_len = snap_path(snap, ent, path, sizeof(path)),
+                                    .value = "",
+                                    .field = se->field,
+                                    .key = { snap->arena + se->key, se->key_len } };
+        nprocfs_entry_source(s, &e, x->source, sizeof(x->source));
+        snap_put(snap);
+        x->value[0] = nprocfs_type_name((enum nprocfs_type)se->field->type);
+        x->value[1] = nprocfs_unit_name((enum nprocfs_unit)se->field->unit);
+        x->value[2] = x->source;
+        x->value[3] = se->field->doc ? se->field->doc : "";
+        return 0;
+}
+
+/* getxattr: fuse_reply_buf, fuse_reply_xattr, fuse_reply_err (ENODATA,
+ * ERANGE, ENOENT, EACCES, EIO). */
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        struct xattrs *x = NULL;
+        int which = -1, r = n ? 0 : -ENOENT;
+
+        for (int i = 0; i < 4; i++)
+                if (strcmp(name, xattr_names[i]) == 0)
+                        which = i;
+        if (r == 0 && which < 0)
+                r = -ENODATA; /* security.*, system.posix_acl_*: none, without a parse */
+        if (r == 0 && !(x = malloc(sizeof(*x))))
+                r = -ENOMEM;
+        if (r == 0)
+                r = node_xattrs(fs, req, n, x);
+        if (r == 0 && !x->value[which])
+                r = -ENODATA;
+        if (r == 0) {
+                size_t len = strlen(x->value[which]);
+                if (size == 0)
+                        fuse_reply_xattr(req, len);
+                else if (size < len)
+                        fuse_reply_err(req, ERANGE);
+                else
+                        fuse_reply_buf(req, x->value[which], len);
+        } else
+                fuse_reply_err(req, -r);
+        free(x);
+        node_put(fs, n);
+}
+
+/* listxattr: fuse_reply_buf, fuse_reply_xattr, fuse_reply_err (ERANGE,
+ * ENOENT). The names depend on the kind of node only. */
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
+        struct fs *fs = fs_of(req);
+        struct node *n = nodes_get(fs, ino);
+        char list[128];
+        size_t len = 0;
+
+        if (!n) {
+                fuse_reply_err(req, ENOENT);
+                return;
+        }
+        for (int i = 0; i < 4 && in_file(n); i++) {
+                if (n->kind == K_DIR && (n->path_len > 0 || i < 2))
+                        continue;
+                memcpy(list + len, xattr_names[i], strlen(xattr_names[i]) + 1);
+                len += strlen(xattr_names[i]) + 1;
+        }
+        if (size == 0)
+                fuse_reply_xattr(req, len);
+        else if (size < len)
+                fuse_reply_err(req, ERANGE);
+        else
+                fuse_reply_buf(req, list, len);
+        node_put(fs, n);
+}
+
+/* statfs: fuse_reply_statfs. */
+static void op_statfs(fuse_req_t req, fuse_ino_t ino) {
+        struct statvfs sv = { .f_bsize = 4096, .f_frsize = 4096, .f_namemax = NAME_MAX_ };
+
+        (void)ino;
+        sv.f_files = nodes_count(fs_of(req));
+        fuse_reply_statfs(req, &sv);
+}
+
+/* Everything that would change the tree: fuse_reply_err (EROFS). The mount
+ * is read-only too, so the kernel refuses most of these itself. */
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set, struct fuse_file_info *fi) {
+        (void)ino, (void)attr, (void)to_set, (void)fi;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, dev_t rdev) {
+        (void)parent, (void)name, (void)mode, (void)rdev;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode) {
+        (void)parent, (void)name, (void)mode;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name) {
+        (void)parent, (void)name;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent, const char *name) {
+        (void)link, (void)parent, (void)name;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name, fuse_ino_t newparent, const char *newname,
+                      unsigned int flags) {
+        (void)parent, (void)name, (void)newparent, (void)newname, (void)flags;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent, const char *newname) {
+        (void)ino, (void)newparent, (void)newname;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size, off_t off,
+                     struct fuse_file_info *fi) {
+        (void)ino, (void)buf, (void)size, (void)off, (void)fi;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi) {
+        (void)parent, (void)name, (void)mode, (void)fi;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name, const char *value, size_t size, int flags) {
+        (void)ino, (void)name, (void)value, (void)size, (void)flags;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name) {
+        (void)ino, (void)name;
+        fuse_reply_err(req, EROFS);
+}
+
+static void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t offset, off_t length,
+                         struct fuse_file_info *fi) {
+        (void)ino, (void)mode, (void)offset, (void)length, (void)fi;
+        fuse_reply_err(req, EROFS);
+}
+
+static const struct fuse_lowlevel_ops ops = {
+        .init = op_init,
+        .lookup = op_lookup,
+        .forget = op_forget,
+        .forget_multi = op_forget_multi,
+        .getattr = op_getattr,
+        .readlink = op_readlink,
+        .opendir = op_opendir,
+        .readdir = op_readdir,
+        .readdirplus = op_readdirplus,
+        .releasedir = op_releasedir,
+        .open = op_open,
+        .read = op_read,
+        .flush = op_flush,
+        .release = op_release,
+        .getxattr = op_getxattr,
+        .listxattr = op_listxattr,
+        .statfs = op_statfs,
+        .setattr = op_setattr,
+        .mknod = op_mknod,
+        .mkdir = op_mkdir,
+        .unlink = op_unlink,
+        .rmdir = op_unlink,
+        .symlink = op_symlink,
+        .rename = op_rename,
+        .link = op_link,
+        .write = op_write,
+        .create = op_create,
+        .setxattr = op_setxattr,
+        .removexattr = op_removexattr,
+        .fallocate = op_fallocate,
+};
+
+const struct fuse_lowlevel_ops *fs_ops(void) {
+        return &ops;
+}
+
+void handles_free(struct fs *fs) {
+        while (fs->handles) {
+                struct handle *h = fs->handles;
+                fs->handles = h->next;
+                if (h->dir)
+                        dir_free((struct dirh *)h);
+                else {
+                        struct fileh *f = (struct fileh *)h;
+                        snap_put(f->snap);
+                        node_put(fs, f->node);
+                        free(f);
+                }
+        }
+}

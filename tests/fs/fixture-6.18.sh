@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The capture of a Linux 6.18 machine, mounted: the listings, values read
+# by hand from the captured files (fixtures/README.md), the snapshot's own
+# self and thread-self, threads, and the whole tree against nprocfs-dump.
+. "$(dirname "$0")/lib.sh"
+need_fuse
+need_cmd python3
+
+start_fs --root "$FIXTURES/linux-6.18"
+
+expect_ls "" 1 10322 10324 10330 loadavg meminfo osrelease self stat thread-self uptime
+expect_ls 1 cmdline comm limits stat statm status task
+expect_ls 10322 cmdline comm io limits stat statm status task
+expect_ls 10324 cmdline comm environ io limits stat statm status task
+expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
+expect_ls 10330/task 10330 10336 10337 10338
+expect_ls 10330/task/10336 cmdline comm io stat statm status
+expect_ls 10324/cmdline 0 1 argc argv
+expect_ls 10324/environ 0 1 count vars
+
+# the snapshot's links, as it recorded them
+[ "$(readlink "$MNT/self")" = 10324 ] || fail "self -> $(readlink "$MNT/self")"
+[ "$(readlink "$MNT/thread-self")" = 10324/task/10324 ] || fail "thread-self -> $(readlink "$MNT/thread-self")"
+expect self/stat/comm sleep
+expect thread-self/status/pid 10324
+
+# 10324/stat: "10324 (sleep) S 10322 9059 2088 ... 34793 2560000 351 ..."
+expect 10324/stat/pid 10324
+expect 10324/stat/comm sleep
+expect 10324/stat/state sleeping
+expect 10324/stat/ppid 10322
+expect 10324/stat/pgrp 9059
+expect 10324/stat/session 2088
+expect 10324/stat/starttime_ns 347930000000
+expect 10324/stat/vsize_bytes 2560000
+expect 10324/stat/rss_bytes 1437696
+expect 10324/stat/rsslim_bytes max
+expect 10324/stat/exit_signal 17
+expect 10324/status/vmrss_bytes 1601536
+expect 10324/status/groups ""
+expect 10324/status/capeff 0x1fffeffffff
+expect 10330/status/threads 4
+expect 10330/task/10337/comm/name nprocfs-w1
+expect 10330/task/10338/stat/comm nprocfs-w2
+expect 10324/cmdline/argc 2
+expect 10324/cmdline/0 sleep
+expect 10324/cmdline/1 1000
+expect 10324/environ/count 2
+expect 10324/environ/0 NPROCFS_FIXTURE=1
+expect 10324/environ/1 PATH=/usr/bin:/bin
+expect 10324/limits/max_open_files/soft 20000
+expect meminfo/memtotal_bytes 25276514304
+expect meminfo/zswap_bytes 0
+expect stat/cpu/user_ns 20660000000
+expect stat/cpu0/guest_nice_ns 0
+expect stat/btime_unix_ns 1795303096000000000
+expect loadavg/load1 0.39
+expect uptime/uptime_ns 349280000000
+expect osrelease/release 6.18.44-fc-v595
+expect osrelease/patch 44
+
+# what the capture could not read (pid 1's io) or left out (environ)
+for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2; do
+        expect_errno "$f" "No such file or directory"
+done
+# started 347.93 s after btime 1795303096
+[ "$(stat -c %Y "$MNT/10324")" = 1795303443 ] || fail "10324: mtime $(stat -c %Y "$MNT/10324")"
+
+python3 "$FS_TESTS/tree.py" compare "$MNT" "$FIXTURES/linux-6.18" "$NPROCFS_DUMP" || fail "tree differs from nprocfs-dump"
+python3 "$FS_TESTS/tree.py" agree "$MNT" "" 1 1/task 1/task/59 10324 10324/environ 10330/task 10330/task/10338 \
+        10324/limits stat stat/cpu1 meminfo || fail "lookup and readdir disagree"
+
+finish
