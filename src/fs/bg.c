@@ -8,10 +8,10 @@
  *
  * The sweeper runs once a second: it frees cached parses past their TTL and
  * identities nothing refers to, and on a live root it finds the processes
- * and threads the kernel still has a name for that have exited (or whose
- * pid now belongs to another process), and queues their invalidation. That
- * is what keeps the daemon's memory flat while processes come and go: the
- * kernel forgets the inodes, and their nodes go with them. */
+ * and threads the kernel still has a name for that have exited, and queues
+ * their invalidation. That is what keeps the daemon's memory flat while
+ * processes come and go: the kernel forgets the inodes, and their nodes go
+ * with them. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
@@ -93,14 +93,9 @@ static int cmp_pid(const void *a, const void *b) {
         return (x > y) - (x < y);
 }
 
-static int cmp_known(const void *a, const void *b) {
-        const struct known *x = a, *y = b;
-        if (x->pid != y->pid)
-                return (x->pid > y->pid) - (x->pid < y->pid);
-        return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
-/* Names the kernel keeps for processes and threads that are gone. */
+/* Names the kernel keeps for processes and threads that have exited. (A
+ * name still bound to a pid's previous process is dropped when a reader
+ * finds that process gone: see gone() in ops.c.) */
 static void check_liveness(struct fs *fs) {
         struct known *k;
         pid_t *pids = NULL;
@@ -109,22 +104,16 @@ static void check_liveness(struct fs *fs) {
 
         if (nodes_known_procs(fs, &k, &nk) < 0)
                 return;
-        qsort(k, nk, sizeof(*k), cmp_known);
         for (size_t i = 0; i < nk; i++) {
                 if (k[i].tid == 0) {
-                        /* two identities for one pid: it was recycled, and
-                         * the kernel may still name the old one */
-                        bool dup = (i > 0 && k[i - 1].pid == k[i].pid && k[i - 1].tid == 0) ||
-                                   (i + 1 < nk && k[i + 1].pid == k[i].pid && k[i + 1].tid == 0);
                         if (!listed) {
                                 listed = true;
                                 if (nprocfs_pids(fs->ctx, &pids, &np) < 0) {
                                         pids = NULL;
                                         np = 0;
-                                        continue;
                                 }
                         }
-                        if (dup || (pids && !bsearch(&k[i].pid, pids, np, sizeof(*pids), cmp_pid)))
+                        if (pids && !bsearch(&k[i].pid, pids, np, sizeof(*pids), cmp_pid))
                                 bg_inval_entry(fs, FUSE_ROOT_ID, k[i].pid);
                 } else if (nprocfs_proc_exists(fs->ctx, k[i].pid, k[i].tid) == -ENOENT)
                         bg_inval_entry(fs, k[i].parent, k[i].tid);

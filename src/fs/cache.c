@@ -303,6 +303,30 @@ static struct snap *snap_error(int err, int64_t parsed, const struct timespec *m
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
 
+/* Buffers kept per thread for the next parse, up to this size: a stranger's
+ * 64 MiB command line must not stay pinned in every thread. */
+#define SCRATCH_KEEP (1u << 20)
+
+static void scratch_trim(struct builder *b, struct nprocfs_rec *rec) {
+        if (b->acap > SCRATCH_KEEP) {
+                free(b->arena);
+                b->arena = NULL;
+                b->alen = b->acap = 0;
+        }
+        if (b->cap * sizeof(*b->ents) > SCRATCH_KEEP) {
+                free(b->ents);
+                b->ents = NULL;
+                b->n = b->cap = 0;
+        }
+        if (b->halloc * sizeof(*b->hash) > SCRATCH_KEEP) {
+                free(b->hash);
+                b->hash = NULL;
+                b->hcap = b->halloc = 0;
+        }
+        if (rec && rec->cap > SCRATCH_KEEP)
+                nprocfs_rec_release(rec);
+}
+
 /* The snapshot of a parsed record; NULL only when out of memory. */
 static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec, int64_t parsed,
                                const struct timespec *mtime) {
@@ -335,6 +359,14 @@ static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec,
         s->ents = (const struct snap_ent *)(base + head);
         s->hash = (const uint32_t *)(base + head + ents);
         s->arena = base + head + ents + hash;
+        return s;
+}
+
+/* snap_build, then the scratch cut back to size (rec is read again later). */
+static struct snap *snap_build_trim(struct builder *b, struct nprocfs_rec *rec, int64_t parsed,
+                                    const struct timespec *mtime) {
+        struct snap *s = snap_build(b, rec, parsed, mtime);
+        scratch_trim(b, rec);
         return s;
 }
 
@@ -568,7 +600,7 @@ int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
         else if (nprocfs_proc_exists(fs->ctx, pid, tid) < 0)
                 return -ENOENT;
         /* the stat just read is the first file a reader wants: keep it */
-        s = r == 0 ? snap_build(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
+        s = r == 0 ? snap_build_trim(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
         if (!s)
                 return -ENOMEM;
 
@@ -786,8 +818,10 @@ int proc_verify(struct fs *fs, struct proc *p) {
         struct nprocfs_rec *v;
         int r;
 
-        if (!fs->root_live || p->pid == 0)
+        if (p->pid == 0)
                 return 0;
+        if (!fs->root_live)
+                return nprocfs_proc_exists(fs->ctx, p->pid, p->tid);
         if (!sc || !(v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat)))
                 return -ENOMEM;
         r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
@@ -813,9 +847,11 @@ static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
                 r = verify_identity(fs, sc, p, si, rec);
         if (r == -ENOMEM)
                 return NULL;
-        if (r < 0)
+        if (r < 0) {
+                scratch_trim(&sc->b, rec);
                 return snap_error(reader_errno(r), t0, &mt);
-        return snap_build(&sc->b, rec, t0, &mt);
+        }
+        return snap_build_trim(&sc->b, rec, t0, &mt);
 }
 
 static bool fresh(const struct fs *fs, const struct snap *s, int64_t since, int64_t now) {

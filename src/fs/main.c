@@ -43,7 +43,9 @@ void fs_log(int prio, const char *fmt, ...) {
         va_end(ap);
 }
 
-__attribute__((format(printf, 2, 0)))
+static void fuse_log_to_ours(enum fuse_log_level level, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+
 static void fuse_log_to_ours(enum fuse_log_level level, const char *fmt, va_list ap) {
         char line[1024];
         size_t n;

@@ -634,19 +634,21 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
                         r = add_ids(d, K_PROC, ids, nids);
                 break;
         case K_PROC:
-                r = nprocfs_proc_exists(fs->ctx, n->proc->pid, 0);
+                r = proc_verify(fs, n->proc); /* gone, or its pid is another's now */
                 if (r == 0)
                         r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, false);
                 if (r == 0 && (r = proc_has_tasks(fs, n->proc)) > 0)
                         r = add_kid(d, (struct child){ .kind = K_TASKS });
                 break;
         case K_TASKS:
-                r = nprocfs_tids(fs->ctx, n->proc->pid, &ids, &nids);
+                r = proc_verify(fs, n->proc);
+                if (r == 0)
+                        r = nprocfs_tids(fs->ctx, n->proc->pid, &ids, &nids);
                 if (r == 0)
                         r = add_ids(d, K_THREAD, ids, nids);
                 break;
         case K_THREAD:
-                r = nprocfs_proc_exists(fs->ctx, n->proc->pid, n->proc->tid);
+                r = proc_verify(fs, n->proc);
                 if (r == 0)
                         r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, true);
                 break;

@@ -18,7 +18,8 @@ need_fuse() {
         { [ -c /dev/fuse ] && [ -r /dev/fuse ] && [ -w /dev/fuse ]; } || why+=("no usable /dev/fuse")
         command -v fusermount3 >/dev/null || why+=("no fusermount3")
         if [ ${#why[@]} -gt 0 ]; then
-                echo "!!! SKIPPED: this test mounts a FUSE filesystem, which cannot be done here (${why[*]})." >&2
+                printf -v why '%s, ' "${why[@]}"
+                echo "!!! SKIPPED: this test mounts a FUSE filesystem, which cannot be done here (${why%, })." >&2
                 if [ "${NPROCFS_REQUIRE_FUSE:-0}" = 1 ]; then
                         echo "!!! NPROCFS_REQUIRE_FUSE=1: a test that cannot run is a failure." >&2
                         exit 1

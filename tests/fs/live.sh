@@ -165,7 +165,7 @@ if command -v unshare >/dev/null; then
         expect_ls "" 1 loadavg meminfo osrelease stat uptime
         expect_errno self/stat/pid "No such file or directory"
         stop_fs
-        kill $NS 2>/dev/null
+        kill -KILL $NS 2>/dev/null # unshare ignores SIGTERM; --kill-child ends the namespace
         wait $NS 2>/dev/null
         umount "$P" 2>/dev/null
 fi
