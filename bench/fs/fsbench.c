@@ -51,7 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SPAWN_MAX        65536
+#include "../common/bench.h"
+
 #define ROUNDS_MAX       100000
 #define FUSE_SUPER_MAGIC 0x65735546
 #define READ_SIZE        (128 * 1024) /* what cat asks for */
@@ -140,12 +141,6 @@ static void count_error(struct tally *t, int r) {
                 t->refused++;
         else
                 t->bad++;
-}
-
-static uint64_t now_ns(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -480,10 +475,10 @@ static void trace_mode(struct bench *b, struct trace *tr, size_t mi, unsigned ms
         run_op(b, mi); /* once before: the steady state, not the first touch */
         trace_take(tr, counts);
         write_str(tr->inst, "tracing_on", "1", 0);
-        t0 = now_ns();
+        t0 = bench_now_ns();
         do
                 items += (uint64_t)run_op(b, mi);
-        while (now_ns() - t0 < (uint64_t)ms * 1000000);
+        while (bench_now_ns() - t0 < (uint64_t)ms * 1000000);
         write_str(tr->inst, "tracing_on", "0", 0);
         r = trace_take(tr, counts);
         printf("requests %-5s %-13s %8" PRIu64 " %s ", test_names[modes[mi].test], modes[mi].name, items,
@@ -497,116 +492,13 @@ static void trace_mode(struct bench *b, struct trace *tr, size_t mi, unsigned ms
 
 /* ---- sleeping processes ---------------------------------------------- */
 
-static pid_t *kids;
-static size_t nkids;
-
-static void reap_kids(void) {
-        for (size_t i = 0; i < nkids; i++)
-                kill(kids[i], SIGKILL);
-        for (size_t i = 0; i < nkids; i++)
-                while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
-                        ;
-        free(kids);
-        kids = NULL;
-        nkids = 0;
-}
-
-static long read_long(const char *path) {
-        FILE *f = fopen(path, "re");
-        long v = -1;
-
-        if (f) {
-                if (fscanf(f, "%ld", &v) != 1)
-                        v = -1;
-                fclose(f);
-        }
-        return v;
-}
-
-/* The tasks (threads) that exist now, from /proc/loadavg's 4th field. */
-static long tasks_now(void) {
-        FILE *f = fopen("/proc/loadavg", "re");
-        long n = -1;
-
-        if (f) {
-                if (fscanf(f, "%*s %*s %*s %*d/%ld", &n) != 1)
-                        n = -1;
-                fclose(f);
-        }
-        return n;
-}
-
-/* Forks n children that sleep in pause() until reap_kids() kills them; they
- * also die with this process (PR_SET_PDEATHSIG) if it is killed first.
- * RLIMIT_NPROC's soft limit is raised to the hard one when that is needed. */
-static int spawn_kids(size_t n) {
-        long tasks = tasks_now(), pid_max = read_long("/proc/sys/kernel/pid_max"),
-             threads_max = read_long("/proc/sys/kernel/threads-max");
-        pid_t parent = getpid();
-        struct rlimit rl;
-
-        if (n == 0)
-                return 0;
-        if (n > SPAWN_MAX) {
-                fprintf(stderr, "--spawn: at most %d\n", SPAWN_MAX);
-                return -EINVAL;
-        }
-        if (tasks < 0) {
-                fprintf(stderr, "--spawn: cannot count the tasks (/proc/loadavg)\n");
-                return -EIO;
-        }
-        if ((pid_max > 0 && (uint64_t)tasks + n + 256 > (uint64_t)pid_max) ||
-            (threads_max > 0 && (uint64_t)tasks + n + 256 > (uint64_t)threads_max)) {
-                fprintf(stderr, "--spawn %zu: %ld tasks exist, pid_max is %ld, threads-max %ld\n", n, tasks, pid_max,
-                        threads_max);
-                return -EAGAIN;
-        }
-        if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-            (uint64_t)tasks + n + 64 > rl.rlim_cur) {
-                if (rl.rlim_max == RLIM_INFINITY || (uint64_t)tasks + n + 64 <= rl.rlim_max) {
-                        rl.rlim_cur = rl.rlim_max;
-                        if (setrlimit(RLIMIT_NPROC, &rl) < 0)
-                                fprintf(stderr, "--spawn: raising RLIMIT_NPROC: %s\n", strerror(errno));
-                }
-                if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-                    (uint64_t)tasks + n + 64 > rl.rlim_cur) {
-                        fprintf(stderr, "--spawn %zu: RLIMIT_NPROC is %" PRIu64 " and %ld tasks exist\n", n,
-                                (uint64_t)rl.rlim_cur, tasks);
-                        return -EAGAIN;
-                }
-        }
-        kids = calloc(n, sizeof(*kids));
-        if (!kids)
-                return -ENOMEM;
-        fflush(NULL);
-        for (size_t i = 0; i < n; i++) {
-                pid_t p = fork();
-                if (p < 0) {
-                        int r = -errno;
-                        fprintf(stderr, "--spawn: fork %zu: %s\n", i + 1, strerror(errno));
-                        reap_kids();
-                        return r;
-                }
-                if (p == 0) {
-                        prctl(PR_SET_PDEATHSIG, SIGKILL);
-                        if (getppid() != parent)
-                                _exit(0);
-                        for (;;)
-                                pause();
-                }
-                kids[nkids++] = p;
-        }
-        return 0;
-}
-
 /* A signal ends the run without what must not outlive it: the tracefs
  * instance and the children (which would die with us anyway, a little
  * later). Async-signal-safe calls only. */
 static void on_signal(int sig) {
         if (doomed_inst)
                 rmdir(doomed_inst);
-        for (size_t i = 0; i < nkids; i++)
-                kill(kids[i], SIGKILL);
+        bench_kill_spawned();
         _exit(128 + sig);
 }
 
@@ -682,7 +574,7 @@ static long long cpu_ticks(pid_t pid) {
 }
 
 static long walk_sample(struct walk *w, const char *when) {
-        double t = (double)(now_ns() - w->t0) / 1e9;
+        double t = (double)(bench_now_ns() - w->t0) / 1e9;
         struct statvfs sv;
         long rss, hwm;
 
@@ -717,7 +609,7 @@ static long walk_sample(struct walk *w, const char *when) {
 }
 
 static void walk_tick(struct walk *w) {
-        uint64_t now = now_ns();
+        uint64_t now = bench_now_ns();
 
         if (now >= w->deadline)
                 w->stop = true;
@@ -772,7 +664,7 @@ static void walk_dir(struct walk *w, int fd) {
 
 /* One whole pass; false if the deadline cut it. */
 static bool walk_pass(struct walk *w) {
-        uint64_t files = w->files, errors = w->errors, dirs = w->dirs, t0 = now_ns(), d;
+        uint64_t files = w->files, errors = w->errors, dirs = w->dirs, t0 = bench_now_ns(), d;
         int fd = openat(w->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
         if (fd < 0) {
@@ -784,7 +676,7 @@ static bool walk_pass(struct walk *w) {
         if (w->stop)
                 return false;
         w->passes++;
-        d = now_ns() - t0;
+        d = bench_now_ns() - t0;
         printf("pass %" PRIu64 ": %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64
                " unreadable, %.1f s, %.1f us/file\n",
                w->passes, w->files - files, w->dirs - dirs, w->errors - errors, (double)d / 1e9,
@@ -820,11 +712,11 @@ static int run_walk(struct bench *b, pid_t daemon, unsigned first_max, unsigned 
                 .max_kib = -1,
                 .every = (uint64_t)every * 1000000000u,
         };
-        long first_kib, end_kib, tasks = tasks_now();
+        long first_kib, end_kib, tasks = bench_tasks_now();
         double loop_s, idle_pct;
         uint64_t loop_t0;
 
-        w.t0 = now_ns();
+        w.t0 = bench_now_ns();
         w.deadline = w.t0 + (uint64_t)first_max * 1000000000u;
         w.next_sample = w.t0 + w.every;
         printf("walk: every regular file of %s (symlinks not followed), a first pass, then again and again for %u "
@@ -847,21 +739,21 @@ static int run_walk(struct bench *b, pid_t daemon, unsigned first_max, unsigned 
         }
         w.looping = true;
         first_kib = walk_sample(&w, "after the first pass");
-        loop_t0 = now_ns();
+        loop_t0 = bench_now_ns();
         w.deadline = loop_t0 + (uint64_t)seconds * 1000000000u;
         w.next_sample = loop_t0 + w.every;
         while (!w.stop)
                 walk_pass(&w);
-        loop_s = (double)(now_ns() - loop_t0) / 1e9;
+        loop_s = (double)(bench_now_ns() - loop_t0) / 1e9;
         end_kib = walk_sample(&w, "end");
         /* what the daemon does on its own while the kernel knows the tree */
         {
                 long long c0 = cpu_ticks(daemon), c1;
-                uint64_t i0 = now_ns();
+                uint64_t i0 = bench_now_ns();
                 sleep(idle);
                 c1 = cpu_ticks(daemon);
                 idle_pct = c0 >= 0 && c1 >= 0
-                                   ? (double)(c1 - c0) / (double)b->ticks / ((double)(now_ns() - i0) / 1e9) * 100
+                                   ? (double)(c1 - c0) / (double)b->ticks / ((double)(bench_now_ns() - i0) / 1e9) * 100
                                    : -1;
         }
         printf("walk summary: tasks=%ld rss_first_pass_kib=%ld rss_end_kib=%ld rss_max_kib=%ld "
@@ -873,25 +765,6 @@ static int run_walk(struct bench *b, pid_t daemon, unsigned first_max, unsigned 
 }
 
 /* ---- statistics ------------------------------------------------------- */
-
-static int cmp_double(const void *a, const void *b) {
-        double x = *(const double *)a, y = *(const double *)b;
-        return (x > y) - (x < y);
-}
-
-/* The q-quantile of v[0..n) (sorts v), by linear interpolation. */
-static double quantile(double *v, size_t n, double q) {
-        double pos, frac;
-        size_t i;
-
-        if (n == 0)
-                return 0;
-        qsort(v, n, sizeof(*v), cmp_double);
-        pos = q * (double)(n - 1);
-        i = (size_t)pos;
-        frac = pos - (double)i;
-        return i + 1 < n ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
-}
 
 /* ---- one test: interleaved rounds -------------------------------------- */
 
@@ -925,9 +798,9 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
         for (size_t k = 0; k < nsel; k++) {
                 uint64_t best = UINT64_MAX;
                 for (int i = 0; i < 3; i++) {
-                        uint64_t t0 = now_ns(), d;
+                        uint64_t t0 = bench_now_ns(), d;
                         run_op(b, sel[k]);
-                        d = now_ns() - t0;
+                        d = bench_now_ns() - t0;
                         if (d < best)
                                 best = d;
                 }
@@ -945,10 +818,10 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
                          * before it left in the kernel's caches */
                         if (t == T_SCAN)
                                 run_op(b, sel[k]);
-                        t0 = now_ns();
+                        t0 = bench_now_ns();
                         for (unsigned long i = 0; i < reps[k]; i++)
                                 items += run_op(b, sel[k]);
-                        d = now_ns() - t0;
+                        d = bench_now_ns() - t0;
                         us[k][rd] = items > 0 ? (double)d / 1e3 / (double)items : 0;
                         if (t == T_SCAN && modes[sel[k]].where != W_PROC) {
                                 double per = (double)items / (double)reps[k];
@@ -966,12 +839,12 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
         for (size_t k = 0; k < nsel; k++) {
                 double med, q1, q3, ratio;
                 memcpy(tmp, us[k], rounds * sizeof(double));
-                med = quantile(tmp, rounds, 0.5);
+                med = bench_quantile(tmp, rounds, 0.5);
                 for (unsigned r = 0; r < rounds; r++)
                         tmp[r] = us[base][r] > 0 ? us[k][r] / us[base][r] : 0;
-                q1 = quantile(tmp, rounds, 0.25);
-                q3 = quantile(tmp, rounds, 0.75);
-                ratio = quantile(tmp, rounds, 0.5);
+                q1 = bench_quantile(tmp, rounds, 0.25);
+                q3 = bench_quantile(tmp, rounds, 0.75);
+                ratio = bench_quantile(tmp, rounds, 0.5);
                 printf("%-5s %-13s %10.3f %9.3f  %6.3f..%-7.3f %s\n", test_names[t], modes[sel[k]].name, med, ratio, q1,
                        q3, modes[sel[k]].what);
         }
@@ -1247,7 +1120,7 @@ int main(int argc, char **argv) {
         }
         if (tracefs && !tests[T_WALK] && trace_open(&tr, tracefs, b.me) < 0)
                 fprintf(stderr, "--trace: going on without request counts\n");
-        if (spawn_kids(spawn) < 0)
+        if (bench_spawn(spawn) < 0)
                 goto out;
 
         uname(&un);
@@ -1260,7 +1133,7 @@ int main(int argc, char **argv) {
                         fclose(f);
                 }
                 printf("nprocfs-bench-fs: %ld tasks (%lu spawned), kernel %s, %ld CPUs, load %.2f, pid %d\n",
-                       tasks_now(), spawn, un.release, sysconf(_SC_NPROCESSORS_ONLN), load, (int)b.me);
+                       bench_tasks_now(), spawn, un.release, sysconf(_SC_NPROCESSORS_ONLN), load, (int)b.me);
         }
         if (tests[T_READ] || tests[T_STAT])
                 printf("  read and stat: %s\n", b.entry);
@@ -1282,7 +1155,7 @@ int main(int argc, char **argv) {
             run_walk(&b, (pid_t)daemon, (unsigned)first_max, (unsigned)walk_s, (unsigned)every, (unsigned)idle_s) != 0)
                 ret = 1;
 out:
-        reap_kids();
+        bench_reap();
         trace_close(&tr);
         for (int w = 0; w < W__COUNT; w++)
                 if (b.fd[w] >= 0)

@@ -49,6 +49,7 @@
 
 #include <nprocfs/records.h>
 
+#include "../common/bench.h"
 #include "scan.h"
 
 /* scan_measured() must keep its name in the binary: no inlining, no clones */
@@ -58,7 +59,6 @@
 #define MEASURED __attribute__((noipa))
 #endif
 
-#define SPAWN_MAX 65536
 #define ROUNDS_MAX 100000
 
 enum file { F_STAT, F_STATUS, F_STATM, F_IO, F__COUNT };
@@ -244,106 +244,13 @@ MEASURED long scan_measured(struct bench *b, enum mode m, const pid_t *pids, siz
 
 /* ---- sleeping processes ---------------------------------------------- */
 
-static pid_t *kids;
-static size_t nkids;
-
-static void reap_kids(void) {
-        for (size_t i = 0; i < nkids; i++)
-                kill(kids[i], SIGKILL);
-        for (size_t i = 0; i < nkids; i++)
-                while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
-                        ;
-        free(kids);
-        kids = NULL;
-        nkids = 0;
-}
-
-/* Tasks (threads) that exist now: an upper bound of what RLIMIT_NPROC
- * counts against this user. */
-static uint64_t tasks_now(nprocfs_ctx *ctx) {
-        struct nprocfs_sys_loadavg la = NPROCFS_REC_INIT(sys_loadavg);
-        uint64_t n = UINT64_MAX;
-
-        if (nprocfs_rec_read(ctx, &la.rec, 0, 0) == 0 && NPROCFS_HAS(&la, sys_loadavg, entities))
-                n = la.entities;
-        nprocfs_rec_release(&la.rec);
-        return n;
-}
-
-/* Forks n children that sleep in pause() until reap_kids() kills them; they
- * also die with this process (PR_SET_PDEATHSIG) if it is killed first. */
-static int spawn_kids(nprocfs_ctx *ctx, size_t n) {
-        pid_t parent = getpid();
-        struct rlimit rl;
-
-        if (n > SPAWN_MAX) {
-                fprintf(stderr, "--spawn: at most %d\n", SPAWN_MAX);
-                return -EINVAL;
-        }
-        if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-                uint64_t t = tasks_now(ctx);
-                if (t == UINT64_MAX || t + n + 64 > rl.rlim_cur) {
-                        fprintf(stderr, "--spawn %zu: RLIMIT_NPROC is %" PRIu64 " and %" PRIu64 " tasks exist\n", n,
-                                (uint64_t)rl.rlim_cur, t);
-                        return -EAGAIN;
-                }
-        }
-        kids = calloc(n ? n : 1, sizeof(*kids));
-        if (!kids)
-                return -ENOMEM;
-        fflush(NULL);
-        for (size_t i = 0; i < n; i++) {
-                pid_t p = fork();
-                if (p < 0) {
-                        int r = -errno;
-                        fprintf(stderr, "--spawn: fork %zu: %s\n", i + 1, strerror(errno));
-                        reap_kids();
-                        return r;
-                }
-                if (p == 0) {
-                        prctl(PR_SET_PDEATHSIG, SIGKILL);
-                        if (getppid() != parent)
-                                _exit(0);
-                        for (;;)
-                                pause();
-                }
-                kids[nkids++] = p;
-        }
-        return 0;
-}
-
 /* ---- statistics and options ------------------------------------------ */
-
-static uint64_t now_ns(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static double pow10u(uint32_t n) {
         double v = 1;
         while (n-- > 0)
                 v *= 10;
         return v;
-}
-
-static int cmp_double(const void *a, const void *b) {
-        double x = *(const double *)a, y = *(const double *)b;
-        return (x > y) - (x < y);
-}
-
-/* The q-quantile of v[0..n) (sorts v), by linear interpolation. */
-static double quantile(double *v, size_t n, double q) {
-        double pos, frac;
-        size_t i;
-
-        if (n == 0)
-                return 0;
-        qsort(v, n, sizeof(*v), cmp_double);
-        pos = q * (double)(n - 1);
-        i = (size_t)pos;
-        frac = pos - (double)i;
-        return i + 1 < n ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
 }
 
 static int parse_files(struct bench *b, const char *arg) {
@@ -497,12 +404,12 @@ static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__
                 if (!sel[m])
                         continue;
                 memcpy(tmp, us[m], rounds * sizeof(double));
-                med = quantile(tmp, rounds, 0.5);
+                med = bench_quantile(tmp, rounds, 0.5);
                 for (unsigned r = 0; r < rounds; r++)
                         tmp[r] = us[m][r] / us[base][r];
-                q1 = quantile(tmp, rounds, 0.25);
-                q3 = quantile(tmp, rounds, 0.75);
-                printf("%-9s %11.3f %8.3f  %6.3f..%-7.3f %s\n", modes[m].name, med, quantile(tmp, rounds, 0.5), q1, q3,
+                q1 = bench_quantile(tmp, rounds, 0.25);
+                q3 = bench_quantile(tmp, rounds, 0.75);
+                printf("%-9s %11.3f %8.3f  %6.3f..%-7.3f %s\n", modes[m].name, med, bench_quantile(tmp, rounds, 0.5), q1, q3,
                        modes[m].what);
         }
         /* libproc2 lists /proc inside pids_reap(): compare it with floor +
@@ -511,11 +418,11 @@ static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__
                 double lp, lib = 0;
                 for (unsigned r = 0; r < rounds; r++)
                         tmp[r] = us[M_LIBPROC2][r] / (us[base][r] + us[M_LIST][r]);
-                lp = quantile(tmp, rounds, 0.5);
+                lp = bench_quantile(tmp, rounds, 0.5);
                 if (sel[M_LIB]) {
                         for (unsigned r = 0; r < rounds; r++)
                                 tmp[r] = (us[M_LIB][r] + us[M_LIST][r]) / (us[base][r] + us[M_LIST][r]);
-                        lib = quantile(tmp, rounds, 0.5);
+                        lib = bench_quantile(tmp, rounds, 0.5);
                 }
                 printf("listing included on both sides, x (%s + list): libproc2 %.3f", modes[base].name, lp);
                 if (sel[M_LIB])
@@ -654,7 +561,7 @@ int main(int argc, char **argv) {
                 }
         }
 #endif
-        if (spawn > 0 && spawn_kids(b.ctx, spawn) < 0)
+        if (spawn > 0 && bench_spawn(spawn) < 0)
                 goto out;
         if (cpu >= 0) {
                 cpu_set_t set;
@@ -712,9 +619,9 @@ int main(int argc, char **argv) {
                 for (size_t k = 0; k < nsel; k++) {
                         uint64_t best = UINT64_MAX;
                         for (int i = 0; i < 3; i++) {
-                                uint64_t t0 = now_ns(), t;
+                                uint64_t t0 = bench_now_ns(), t;
                                 scan_once(&b, order[k], pids, n);
-                                t = now_ns() - t0;
+                                t = bench_now_ns() - t0;
                                 if (t < best)
                                         best = t;
                         }
@@ -740,11 +647,11 @@ int main(int argc, char **argv) {
                         nmax = n;
                 for (size_t k = 0; k < nsel; k++) {
                         enum mode m = order[(k + rd) % nsel];
-                        uint64_t t0 = now_ns(), t;
+                        uint64_t t0 = bench_now_ns(), t;
                         long procs = 0;
                         for (unsigned i = 0; i < reps; i++)
                                 procs += scan_once(&b, m, pids, n);
-                        t = now_ns() - t0;
+                        t = bench_now_ns() - t0;
                         us[m][rd] = procs > 0 ? (double)t / 1e3 / (double)procs : 0;
                 }
                 free(pids);
@@ -782,7 +689,7 @@ int main(int argc, char **argv) {
         printf("  (MODE openat for the floor; per process: Ir / processes)\n");
         ret = b.tally[M_LIB].bad > 0 || b.tally[M_FLOOR].bad > 0;
 out:
-        reap_kids();
+        bench_reap();
         for (int m = 0; m < M__COUNT; m++)
                 free(us[m]);
 #ifdef HAVE_LIBPROC2
