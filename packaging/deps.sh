@@ -2,7 +2,7 @@
 # needs on Debian 12, and only what is missing (so a machine that has it all
 # needs no network).
 NPROCFS_BUILD_DEPS="meson ninja-build pkg-config gcc libc6-dev libfuse3-dev fuse3"
-NPROCFS_TEST_DEPS="libcmocka-dev clang libclang-rt-14-dev valgrind attr python3 util-linux procps"
+NPROCFS_TEST_DEPS="libcmocka-dev clang clang-format libclang-rt-14-dev valgrind attr python3 util-linux procps"
 
 nprocfs_ensure_deps() {
         local missing=() p

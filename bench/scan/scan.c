@@ -392,8 +392,7 @@ static int run_callgrind(struct bench *b, enum mode m, unsigned scans) {
         return 0;
 }
 
-static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__COUNT],
-                        unsigned rounds) {
+static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__COUNT], unsigned rounds) {
         double *tmp = calloc(rounds, sizeof(double));
 
         if (!tmp)
@@ -409,8 +408,8 @@ static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__
                         tmp[r] = us[m][r] / us[base][r];
                 q1 = bench_quantile(tmp, rounds, 0.25);
                 q3 = bench_quantile(tmp, rounds, 0.75);
-                printf("%-9s %11.3f %8.3f  %6.3f..%-7.3f %s\n", modes[m].name, med, bench_quantile(tmp, rounds, 0.5), q1, q3,
-                       modes[m].what);
+                printf("%-9s %11.3f %8.3f  %6.3f..%-7.3f %s\n", modes[m].name, med, bench_quantile(tmp, rounds, 0.5),
+                       q1, q3, modes[m].what);
         }
         /* libproc2 lists /proc inside pids_reap(): compare it with floor +
          * list, and lib + list, round by round */
@@ -434,10 +433,14 @@ static void print_table(const bool sel[M__COUNT], enum mode base, double *us[M__
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
-                { "files", required_argument, NULL, 'f' },  { "mode", required_argument, NULL, 'm' },
-                { "rounds", required_argument, NULL, 'r' }, { "sample-ms", required_argument, NULL, 's' },
-                { "spawn", required_argument, NULL, 'n' },  { "cpu", required_argument, NULL, 'c' },
-                { "callgrind", no_argument, NULL, 'g' },    { "help", no_argument, NULL, 'h' },
+                { "files", required_argument, NULL, 'f' },
+                { "mode", required_argument, NULL, 'm' },
+                { "rounds", required_argument, NULL, 'r' },
+                { "sample-ms", required_argument, NULL, 's' },
+                { "spawn", required_argument, NULL, 'n' },
+                { "cpu", required_argument, NULL, 'c' },
+                { "callgrind", no_argument, NULL, 'g' },
+                { "help", no_argument, NULL, 'h' },
                 {},
         };
         struct bench b = {
@@ -667,8 +670,8 @@ int main(int argc, char **argv) {
                 printf("nprocfs-bench-scan: /proc/<pid>/{");
                 for (size_t k = 0; k < b.nfiles; k++)
                         printf("%s%s", k ? "," : "", file_names[b.files[k]]);
-                printf("}, %zu..%zu processes (%lu spawned), kernel %u.%u.%u, %ld CPUs, load %.2f\n", nmin, nmax,
-                       spawn, kv.major, kv.minor, kv.patch, sysconf(_SC_NPROCESSORS_ONLN),
+                printf("}, %zu..%zu processes (%lu spawned), kernel %u.%u.%u, %ld CPUs, load %.2f\n", nmin, nmax, spawn,
+                       kv.major, kv.minor, kv.patch, sysconf(_SC_NPROCESSORS_ONLN),
                        (double)la.load1.mant / pow10u(la.load1.scale));
                 printf("%lu rounds x %u scans per mode, interleaved; medians over rounds; pid list made before "
                        "each round, not timed\n",

@@ -19,9 +19,9 @@ struct lp2 {
 
 int lp2_open(bool with_statm, bool with_io, struct lp2 **ret) {
         enum pids_item items[I__BASE + 3] = {
-                [I_PID] = PIDS_ID_PID,     [I_CMD] = PIDS_CMD,           [I_STATE] = PIDS_STATE,
-                [I_PPID] = PIDS_ID_PPID,   [I_UTIME] = PIDS_TICS_USER,   [I_STIME] = PIDS_TICS_SYSTEM,
-                [I_VSIZE] = PIDS_VM_SIZE,  [I_RSS] = PIDS_VM_RSS,
+                [I_PID] = PIDS_ID_PID,    [I_CMD] = PIDS_CMD,         [I_STATE] = PIDS_STATE,
+                [I_PPID] = PIDS_ID_PPID,  [I_UTIME] = PIDS_TICS_USER, [I_STIME] = PIDS_TICS_SYSTEM,
+                [I_VSIZE] = PIDS_VM_SIZE, [I_RSS] = PIDS_VM_RSS,
         };
         struct lp2 *h = calloc(1, sizeof(*h));
         int n = I__BASE, r;

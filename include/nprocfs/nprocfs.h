@@ -42,29 +42,23 @@ struct nprocfs_dec {
 /* The type of an entry as users see it (NAMING.md). Masks and lists have
  * two storage forms; nprocfs_type_name() maps both to the one public name. */
 enum nprocfs_type {
-        NPROCFS_T_U64,   /* uint64_t */
-        NPROCFS_T_I64,   /* int64_t */
-        NPROCFS_T_DEC,   /* struct nprocfs_dec */
-        NPROCFS_T_STR,   /* struct nprocfs_str */
-        NPROCFS_T_ENUM,  /* uint32_t index into the field's word table */
-        NPROCFS_T_BOOL,  /* uint64_t, 0 or 1 */
-        NPROCFS_T_MASK,  /* uint64_t bit mask */
-        NPROCFS_T_MASKS, /* struct nprocfs_str: a mask wider than 64 bits, hex digits */
-        NPROCFS_T_LIST,  /* struct nprocfs_str: items separated by '\n' or NUL */
+        NPROCFS_T_U64,    /* uint64_t */
+        NPROCFS_T_I64,    /* int64_t */
+        NPROCFS_T_DEC,    /* struct nprocfs_dec */
+        NPROCFS_T_STR,    /* struct nprocfs_str */
+        NPROCFS_T_ENUM,   /* uint32_t index into the field's word table */
+        NPROCFS_T_BOOL,   /* uint64_t, 0 or 1 */
+        NPROCFS_T_MASK,   /* uint64_t bit mask */
+        NPROCFS_T_MASKS,  /* struct nprocfs_str: a mask wider than 64 bits, hex digits */
+        NPROCFS_T_LIST,   /* struct nprocfs_str: items separated by '\n' or NUL */
         NPROCFS_T_MAXU64, /* uint64_t where UINT64_MAX means "unlimited", shown as max */
-        NPROCFS_T_CAPS,  /* uint64_t capability mask, shown as a list of names */
-        NPROCFS_T_SIGS,  /* uint64_t signal mask, shown as a list of names */
+        NPROCFS_T_CAPS,   /* uint64_t capability mask, shown as a list of names */
+        NPROCFS_T_SIGS,   /* uint64_t signal mask, shown as a list of names */
         NPROCFS_T__COUNT
 };
 
 /* Normalized unit of an entry. */
-enum nprocfs_unit {
-        NPROCFS_U_NONE,
-        NPROCFS_U_BYTES,
-        NPROCFS_U_NS,
-        NPROCFS_U_COUNT,
-        NPROCFS_U__COUNT
-};
+enum nprocfs_unit { NPROCFS_U_NONE, NPROCFS_U_BYTES, NPROCFS_U_NS, NPROCFS_U_COUNT, NPROCFS_U__COUNT };
 
 /* How the source writes a value, i.e. what the parser must do to get the
  * normalized unit. Applied once, from the table. */
@@ -87,18 +81,18 @@ enum nprocfs_conv {
 
 /* One row of a schema: one entry of the tree. */
 struct nprocfs_field {
-        const char *name; /* normalized entry name; may hold one '/' (a group) */
-        const char *key;  /* source key ("VmRSS"), or "" for positional fields */
-        const char *kver; /* first kernel version that has it, e.g. "2.6.34" */
-        const char *doc;  /* one line */
+        const char *name;         /* normalized entry name; may hold one '/' (a group) */
+        const char *key;          /* source key ("VmRSS"), or "" for positional fields */
+        const char *kver;         /* first kernel version that has it, e.g. "2.6.34" */
+        const char *doc;          /* one line */
         const char *const *words; /* enum word table, NULL-terminated, or NULL */
-        uint32_t offset;  /* offsetof the member in the typed record (or row) */
-        uint16_t pos;     /* proc(5) field number (positional, from 1) or column (keyed, from 0) */
+        uint32_t offset;          /* offsetof the member in the typed record (or row) */
+        uint16_t pos;             /* proc(5) field number (positional, from 1) or column (keyed, from 0) */
         uint8_t name_len;
         uint8_t key_len;
-        uint8_t type;     /* enum nprocfs_type */
-        uint8_t unit;     /* enum nprocfs_unit */
-        uint8_t conv;     /* enum nprocfs_conv */
+        uint8_t type; /* enum nprocfs_type */
+        uint8_t unit; /* enum nprocfs_unit */
+        uint8_t conv; /* enum nprocfs_conv */
 };
 
 enum nprocfs_scope {
@@ -115,19 +109,19 @@ struct nprocfs_rec;
 struct nprocfs_env;
 
 struct nprocfs_schema {
-        const char *name;   /* the tree's directory name: the /proc file's name */
-        const char *path;   /* path below the pid dir or the root ("status", "sys/kernel/osrelease") */
+        const char *name; /* the tree's directory name: the /proc file's name */
+        const char *path; /* path below the pid dir or the root ("status", "sys/kernel/osrelease") */
         const char *doc;
         const struct nprocfs_field *fields;
         const struct nprocfs_field *row_fields; /* table files: the fields of each row */
         int (*parse)(struct nprocfs_rec *rec, const struct nprocfs_env *env);
-        uint32_t rec_size;  /* sizeof the typed record */
-        uint32_t row_size;  /* sizeof one row, for table files */
+        uint32_t rec_size; /* sizeof the typed record */
+        uint32_t row_size; /* sizeof one row, for table files */
         uint16_t nfields;
         uint16_t nrow_fields;
-        uint8_t scope;      /* enum nprocfs_scope */
-        uint8_t flags;      /* enum nprocfs_schema_flags */
-        uint16_t mode;      /* permission bits of the source in /proc (0444, 0400) */
+        uint8_t scope; /* enum nprocfs_scope */
+        uint8_t flags; /* enum nprocfs_schema_flags */
+        uint16_t mode; /* permission bits of the source in /proc (0444, 0400) */
         uint8_t name_len;
 };
 
@@ -165,12 +159,12 @@ struct nprocfs_row {
  * nprocfs_rec_release(). */
 struct nprocfs_rec {
         const struct nprocfs_schema *schema;
-        char *buf;              /* the source bytes, NUL-terminated at len */
+        char *buf; /* the source bytes, NUL-terminated at len */
         size_t len, cap;
         uint64_t present[NPROCFS_MAX_FIELDS / 64];
         struct nprocfs_extra *extra;
         size_t nextra, extra_cap;
-        void *rows;             /* nrows rows of schema->row_size bytes */
+        void *rows; /* nrows rows of schema->row_size bytes */
         size_t nrows, rows_cap;
 };
 
@@ -210,12 +204,12 @@ int nprocfs_rec_parse(struct nprocfs_rec *rec, const void *data, size_t len, con
 
 /* The entries of a parsed record, as the tree shows them. */
 struct nprocfs_entry {
-        const char *path;       /* relative to the file's directory: "vmrss_bytes", "cpu0/user_ns" */
+        const char *path; /* relative to the file's directory: "vmrss_bytes", "cpu0/user_ns" */
         size_t path_len;
-        const char *value;      /* formatted, without the final '\n' */
+        const char *value; /* formatted, without the final '\n' */
         size_t value_len;
         const struct nprocfs_field *field; /* schema row (a generic one for unknown keys) */
-        struct nprocfs_str key; /* the source key for unknown keys and rows, else empty */
+        struct nprocfs_str key;            /* the source key for unknown keys and rows, else empty */
 };
 
 /* Called once per entry; a non-zero return stops the walk and is returned. */

@@ -6,9 +6,9 @@
  * W(name, conv, words, key, pos, kver, doc) for an enumeration, or
  * G(group, name, type, ...) for an entry group/name (member group_name). */
 
-#define F(n, t, ...) NPROCFS_CT_##t n;
+#define F(n, t, ...)    NPROCFS_CT_##t n;
 #define G(g, n, t, ...) NPROCFS_CT_##t g##_##n;
-#define W(n, ...) uint32_t n;
+#define W(n, ...)       uint32_t n;
 
 #ifdef NPROCFS_GEN_ROW_DEF
 struct NPROCFS_CAT(NPROCFS_CAT(nprocfs_, NPROCFS_GEN), _row) {
@@ -26,9 +26,9 @@ struct NPROCFS_CAT(nprocfs_, NPROCFS_GEN) {
 #undef G
 #undef W
 
-#define F(n, ...) NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
+#define F(n, ...)    NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
 #define G(g, n, ...) F(g##_##n, __VA_ARGS__)
-#define W F
+#define W            F
 enum {
 #include NPROCFS_GEN_DEF
         NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), __COUNT)

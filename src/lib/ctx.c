@@ -58,7 +58,8 @@ static int open_beneath_slow(int root, const char *path, int flags) {
                         if (strcmp(comp, "..") == 0 || strcmp(comp, ".") == 0)
                                 fd = -EPERM;
                         else {
-                                fd = openat(dir, comp, slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC : flags | O_NOFOLLOW);
+                                fd = openat(dir, comp,
+                                            slash ? O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC : flags | O_NOFOLLOW);
                                 if (fd < 0)
                                         fd = -errno;
                         }
@@ -76,8 +77,7 @@ static int open_in_root(nprocfs_ctx *ctx, const char *path, int flags) {
         int fd;
 
         if (!ctx->no_openat2) {
-                fd = sys_openat2(ctx->root_fd, path, flags | O_CLOEXEC,
-                                 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+                fd = sys_openat2(ctx->root_fd, path, flags | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
                 if (fd >= 0)
                         return fd;
                 if (errno != ENOSYS)

@@ -8,15 +8,27 @@
 
 /* Rows that describe entries the schema does not list by name. */
 static const struct nprocfs_field unknown_str = {
-        .name = "", .key = "", .kver = "", .type = NPROCFS_T_STR, .unit = NPROCFS_U_NONE,
+        .name = "",
+        .key = "",
+        .kver = "",
+        .type = NPROCFS_T_STR,
+        .unit = NPROCFS_U_NONE,
         .doc = "A key this schema does not know yet, kept as the kernel wrote it",
 };
 static const struct nprocfs_field unknown_kb = {
-        .name = "", .key = "", .kver = "", .type = NPROCFS_T_U64, .unit = NPROCFS_U_BYTES,
+        .name = "",
+        .key = "",
+        .kver = "",
+        .type = NPROCFS_T_U64,
+        .unit = NPROCFS_U_BYTES,
         .doc = "A key this schema does not know yet, converted from kB",
 };
 static const struct nprocfs_field element = {
-        .name = "", .key = "", .kver = "", .type = NPROCFS_T_STR, .unit = NPROCFS_U_NONE,
+        .name = "",
+        .key = "",
+        .kver = "",
+        .type = NPROCFS_T_STR,
+        .unit = NPROCFS_U_NONE,
         .doc = "One element of the NUL-separated list, by index",
 };
 
@@ -52,21 +64,55 @@ static size_t fmt_u64(char *b, uint64_t v) {
 
 /* Capability numbers as in linux/capability.h. */
 static const char *const cap_names[] = {
-        "cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid", "cap_kill",
-        "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable", "cap_net_bind_service",
-        "cap_net_broadcast", "cap_net_admin", "cap_net_raw", "cap_ipc_lock", "cap_ipc_owner", "cap_sys_module",
-        "cap_sys_rawio", "cap_sys_chroot", "cap_sys_ptrace", "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot",
-        "cap_sys_nice", "cap_sys_resource", "cap_sys_time", "cap_sys_tty_config", "cap_mknod", "cap_lease",
-        "cap_audit_write", "cap_audit_control", "cap_setfcap", "cap_mac_override", "cap_mac_admin", "cap_syslog",
-        "cap_wake_alarm", "cap_block_suspend", "cap_audit_read", "cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
+        "cap_chown",
+        "cap_dac_override",
+        "cap_dac_read_search",
+        "cap_fowner",
+        "cap_fsetid",
+        "cap_kill",
+        "cap_setgid",
+        "cap_setuid",
+        "cap_setpcap",
+        "cap_linux_immutable",
+        "cap_net_bind_service",
+        "cap_net_broadcast",
+        "cap_net_admin",
+        "cap_net_raw",
+        "cap_ipc_lock",
+        "cap_ipc_owner",
+        "cap_sys_module",
+        "cap_sys_rawio",
+        "cap_sys_chroot",
+        "cap_sys_ptrace",
+        "cap_sys_pacct",
+        "cap_sys_admin",
+        "cap_sys_boot",
+        "cap_sys_nice",
+        "cap_sys_resource",
+        "cap_sys_time",
+        "cap_sys_tty_config",
+        "cap_mknod",
+        "cap_lease",
+        "cap_audit_write",
+        "cap_audit_control",
+        "cap_setfcap",
+        "cap_mac_override",
+        "cap_mac_admin",
+        "cap_syslog",
+        "cap_wake_alarm",
+        "cap_block_suspend",
+        "cap_audit_read",
+        "cap_perfmon",
+        "cap_bpf",
+        "cap_checkpoint_restore",
 };
 
 /* Bit n of a signal mask is signal n + 1 (x86, arm, most: the generic numbers). */
 static const char *const sig_names[] = {
-        "sighup", "sigint", "sigquit", "sigill", "sigtrap", "sigabrt", "sigbus", "sigfpe", "sigkill", "sigusr1",
-        "sigsegv", "sigusr2", "sigpipe", "sigalrm", "sigterm", "sigstkflt", "sigchld", "sigcont", "sigstop",
-        "sigtstp", "sigttin", "sigttou", "sigurg", "sigxcpu", "sigxfsz", "sigvtalrm", "sigprof", "sigwinch",
-        "sigio", "sigpwr", "sigsys",
+        "sighup",  "sigint",    "sigquit", "sigill",   "sigtrap", "sigabrt", "sigbus",  "sigfpe",
+        "sigkill", "sigusr1",   "sigsegv", "sigusr2",  "sigpipe", "sigalrm", "sigterm", "sigstkflt",
+        "sigchld", "sigcont",   "sigstop", "sigtstp",  "sigttin", "sigttou", "sigurg",  "sigxcpu",
+        "sigxfsz", "sigvtalrm", "sigprof", "sigwinch", "sigio",   "sigpwr",  "sigsys",
 };
 
 /* The set bits of a mask as names, one per line. */
@@ -89,7 +135,8 @@ static size_t fmt_names(char *b, uint64_t mask, bool caps) {
 }
 
 /* Formats member f of base into tmp, or points *ret into the record. */
-static void format_value(const struct nprocfs_field *f, const void *base, char *tmp, const char **ret, size_t *ret_len) {
+static void format_value(const struct nprocfs_field *f, const void *base, char *tmp, const char **ret,
+                         size_t *ret_len) {
         const void *p = (const char *)base + f->offset;
 
         *ret = tmp;
@@ -217,7 +264,10 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
         }
         for (size_t i = 0; i < rec->nextra; i++) {
                 const struct nprocfs_extra *x = &rec->extra[i];
-                struct nprocfs_entry e = { .path = path, .key = x->key, .value = x->value.ptr, .value_len = x->value.len,
+                struct nprocfs_entry e = { .path = path,
+                                           .key = x->key,
+                                           .value = x->value.ptr,
+                                           .value_len = x->value.len,
                                            .field = &unknown_str };
                 size_t n = normalize(x->key.ptr, x->key.len, path, NAME_MAX_LEN - 6);
                 uint64_t v;
@@ -249,7 +299,9 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                 path[n++] = '/';
                 for (unsigned j = 0; j < s->nrow_fields; j++) {
                         const struct nprocfs_field *f = &s->row_fields[j];
-                        struct nprocfs_entry e = { .path = path, .path_len = n + f->name_len, .field = f, .key = row->key };
+                        struct nprocfs_entry e = {
+                                .path = path, .path_len = n + f->name_len, .field = f, .key = row->key
+                        };
 
                         if (!nprocfs_row_has(row, j))
                                 continue;
@@ -283,7 +335,8 @@ int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_en
         if (is_row)
                 return snprintf(buf, size, "%s%s:%.*s[%u]", dir, s->path, (int)e->key.len, e->key.ptr, f->pos);
         if (f->key_len == 0)
-                return f->pos ? snprintf(buf, size, "%s%s:%u", dir, s->path, f->pos) : snprintf(buf, size, "%s%s", dir, s->path);
+                return f->pos ? snprintf(buf, size, "%s%s:%u", dir, s->path, f->pos)
+                              : snprintf(buf, size, "%s%s", dir, s->path);
         /* columns count from 1, as in rows and as awk does */
         if (shared_key(s->fields, s->nfields, f))
                 return snprintf(buf, size, "%s%s:%s[%u]", dir, s->path, f->key, f->pos + 1u);

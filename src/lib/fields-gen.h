@@ -2,14 +2,23 @@
  * inside an array initializer with FIELDS_REC (the typed record or row
  * struct) and FIELDS_DEF (the .def path) defined; undefines both. */
 
-#define FIELD_ROW(nm, member, t, u, c, k, p, v, d, w)                                   \
-        { .name = nm, .name_len = sizeof(nm) - 1, .key = k, .key_len = sizeof(k) - 1,    \
-          .kver = v, .doc = d, .words = w, .offset = offsetof(FIELDS_REC, member),      \
-          .pos = p, .type = NPROCFS_T_##t, .unit = NPROCFS_U_##u, .conv = NPROCFS_C_##c },
+#define FIELD_ROW(nm, member, t, u, c, k, p, v, d, w) \
+        { .name = nm,                                 \
+          .name_len = sizeof(nm) - 1,                 \
+          .key = k,                                   \
+          .key_len = sizeof(k) - 1,                   \
+          .kver = v,                                  \
+          .doc = d,                                   \
+          .words = w,                                 \
+          .offset = offsetof(FIELDS_REC, member),     \
+          .pos = p,                                   \
+          .type = NPROCFS_T_##t,                      \
+          .unit = NPROCFS_U_##u,                      \
+          .conv = NPROCFS_C_##c },
 
-#define F(n, t, u, c, k, p, v, d) FIELD_ROW(#n, n, t, u, c, k, p, v, d, NULL)
+#define F(n, t, u, c, k, p, v, d)    FIELD_ROW(#n, n, t, u, c, k, p, v, d, NULL)
 #define G(g, n, t, u, c, k, p, v, d) FIELD_ROW(#g "/" #n, g##_##n, t, u, c, k, p, v, d, NULL)
-#define W(n, c, w, k, p, v, d) FIELD_ROW(#n, n, ENUM, NONE, c, k, p, v, d, w)
+#define W(n, c, w, k, p, v, d)       FIELD_ROW(#n, n, ENUM, NONE, c, k, p, v, d, w)
 
 #include FIELDS_DEF
 

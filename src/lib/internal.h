@@ -28,27 +28,42 @@ static inline void *take_ptr_(void **p) {
 
 /* Declares schema `id` (struct nprocfs_<id>) with its field table `fa`
  * and parse function. */
-#define SCHEMA_DEFINE(id, fa, dir, src, sc, fl, md, parse_fn, dc)                         \
-        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields");             \
-        const struct nprocfs_schema nprocfs_schema_##id = {                              \
-                .name = dir, .name_len = sizeof(dir) - 1, .path = src, .doc = dc,       \
-                .fields = fa, .nfields = NELEMS(fa), .parse = parse_fn,                  \
-                .rec_size = sizeof(struct nprocfs_##id), .scope = NPROCFS_SCOPE_##sc,   \
-                .flags = fl, .mode = md,                                                \
+#define SCHEMA_DEFINE(id, fa, dir, src, sc, fl, md, parse_fn, dc)           \
+        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields"); \
+        const struct nprocfs_schema nprocfs_schema_##id = {                 \
+                .name = dir,                                                \
+                .name_len = sizeof(dir) - 1,                                \
+                .path = src,                                                \
+                .doc = dc,                                                  \
+                .fields = fa,                                               \
+                .nfields = NELEMS(fa),                                      \
+                .parse = parse_fn,                                          \
+                .rec_size = sizeof(struct nprocfs_##id),                    \
+                .scope = NPROCFS_SCOPE_##sc,                                \
+                .flags = fl,                                                \
+                .mode = md,                                                 \
         }
 
 /* As SCHEMA_DEFINE, for a table file whose rows are struct nprocfs_<id>_row
  * described by row_fields. */
-#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc)                       \
-        static_assert(NELEMS(fields) <= NPROCFS_MAX_FIELDS, "too many fields");         \
-        static_assert(NELEMS(row_fields) <= 64, "too many row fields");                 \
-        const struct nprocfs_schema nprocfs_schema_##id = {                              \
-                .name = dir, .name_len = sizeof(dir) - 1, .path = src, .doc = dc,       \
-                .fields = fields, .nfields = NELEMS(fields), .parse = parse_fn,          \
-                .row_fields = row_fields, .nrow_fields = NELEMS(row_fields),             \
-                .rec_size = sizeof(struct nprocfs_##id),                                \
-                .row_size = sizeof(struct nprocfs_##id##_row),                          \
-                .scope = NPROCFS_SCOPE_##sc, .flags = fl, .mode = md,                   \
+#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc)             \
+        static_assert(NELEMS(fields) <= NPROCFS_MAX_FIELDS, "too many fields"); \
+        static_assert(NELEMS(row_fields) <= 64, "too many row fields");         \
+        const struct nprocfs_schema nprocfs_schema_##id = {                     \
+                .name = dir,                                                    \
+                .name_len = sizeof(dir) - 1,                                    \
+                .path = src,                                                    \
+                .doc = dc,                                                      \
+                .fields = fields,                                               \
+                .nfields = NELEMS(fields),                                      \
+                .parse = parse_fn,                                              \
+                .row_fields = row_fields,                                       \
+                .nrow_fields = NELEMS(row_fields),                              \
+                .rec_size = sizeof(struct nprocfs_##id),                        \
+                .row_size = sizeof(struct nprocfs_##id##_row),                  \
+                .scope = NPROCFS_SCOPE_##sc,                                    \
+                .flags = fl,                                                    \
+                .mode = md,                                                     \
         }
 
 static inline void rec_set(struct nprocfs_rec *rec, unsigned i) {
@@ -65,22 +80,22 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
  * unknown keys kept. other_line, when not NULL, sees each line first and
  * returns 1 if it handled it, 0 to let the table handle it, or an error. */
 int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
-                int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
-                                  const struct nprocfs_env *env));
+                   int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+                                     const struct nprocfs_env *env));
 
 /* Assigns the value of one "key value" line to the rows with that key, or
  * keeps it as an unknown key. hint is where the search for the key starts
  * (the row after the previous line's). */
 int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
-                 const struct nprocfs_env *env, size_t *hint);
+                    const struct nprocfs_env *env, size_t *hint);
 
 /* Assigns the tokens of s[0..len), split on any byte of seps, to the fields
  * whose pos is first_pos, first_pos + 1, ... Fields past the last token are
  * absent. -EIO if fewer than min_tokens tokens, or a token is bad. present
  * is the bitmap to mark (a record's or a row's). */
-int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
-                     char *s, size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
-                     const struct nprocfs_env *env);
+int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields, char *s,
+                        size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
+                        const struct nprocfs_env *env);
 
 /* Appends an unknown key to rec. -ENOMEM. */
 int np_rec_add_extra(struct nprocfs_rec *rec, const char *key, size_t klen, const char *val, size_t vlen);

@@ -10,7 +10,7 @@
 
 const char *const nprocfs_words_state[] = {
         "running", "sleeping", "disk_sleep", "zombie", "stopped", "tracing_stop",
-        "dead", "wakekill", "waking", "parked", "idle", NULL,
+        "dead",    "wakekill", "waking",     "parked", "idle",    NULL,
 };
 
 /* The kernel's state letters, in the order of nprocfs_words_state; 'x' is
@@ -454,7 +454,10 @@ static const bool col_sep[256] = { [' '] = true, ['\t'] = true, ['/'] = true };
  * depends on the type too. */
 static bool same_u64(const struct nprocfs_field *a, const struct nprocfs_field *b) {
         static const bool u64[NPROCFS_T__COUNT] = {
-                [NPROCFS_T_U64] = true, [NPROCFS_T_MASK] = true, [NPROCFS_T_CAPS] = true, [NPROCFS_T_SIGS] = true,
+                [NPROCFS_T_U64] = true,
+                [NPROCFS_T_MASK] = true,
+                [NPROCFS_T_CAPS] = true,
+                [NPROCFS_T_SIGS] = true,
         };
         return a->pos == b->pos && a->conv == b->conv && u64[a->type] && u64[b->type];
 }
@@ -506,7 +509,8 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
                         continue;
                 }
                 /* a kB value says so; anything else is another unit */
-                if (f[j].conv == NPROCFS_C_KB && (c + 1 >= ntok || toklen[c + 1] != 2 || memcmp(tok[c + 1], "kB", 2) != 0)) {
+                if (f[j].conv == NPROCFS_C_KB &&
+                    (c + 1 >= ntok || toklen[c + 1] != 2 || memcmp(tok[c + 1], "kB", 2) != 0)) {
                         r = -EIO;
                         continue;
                 }
@@ -531,15 +535,15 @@ static int assign_rows(struct nprocfs_rec *rec, size_t i, char *val, size_t vlen
         /* rows of one key mostly share the literal; else the last byte tells
          * most neighbouring keys apart without a memcmp */
         while (last < rec->schema->nfields && f[last].key_len == klen &&
-               (f[last].key == f[i].key ||
-                ((klen == 0 || f[last].key[klen - 1] == f[i].key[klen - 1]) && memcmp(f[last].key, f[i].key, klen) == 0)))
+               (f[last].key == f[i].key || ((klen == 0 || f[last].key[klen - 1] == f[i].key[klen - 1]) &&
+                                            memcmp(f[last].key, f[i].key, klen) == 0)))
                 last++;
         *hint = last;
         return set_columns(rec, i, last, val, vlen, env);
 }
 
 int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
-                 const struct nprocfs_env *env, size_t *hint) {
+                    const struct nprocfs_env *env, size_t *hint) {
         int i = find_key(rec->schema, key, klen, *hint);
 
         if (i < 0) {
@@ -558,8 +562,8 @@ static bool is_key(const char *key, size_t klen) {
 }
 
 int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
-                int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
-                                  const struct nprocfs_env *env)) {
+                   int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+                                     const struct nprocfs_env *env)) {
         const struct nprocfs_schema *s = rec->schema;
         char *p = rec->buf, *end = rec->buf + rec->len;
         size_t hint = 0;
@@ -608,7 +612,8 @@ int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *
                         if (q != 0)
                                 continue;
                 }
-                q = known ? assign_rows(rec, hint, val, vlen, env, &hint) : np_keyed_assign(rec, key, klen, val, vlen, env, &hint);
+                q = known ? assign_rows(rec, hint, val, vlen, env, &hint)
+                          : np_keyed_assign(rec, key, klen, val, vlen, env, &hint);
                 if (q == -ENOMEM)
                         return q;
                 if (q < 0)
@@ -617,9 +622,9 @@ int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *
         return r;
 }
 
-int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
-                     char *s, size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
-                     const struct nprocfs_env *env) {
+int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields, char *s,
+                        size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
+                        const struct nprocfs_env *env) {
         size_t i = 0, fi = 0;
         unsigned pos = first_pos, ntok = 0;
         bool is_sep[256] = { false }; /* NUL never separates */

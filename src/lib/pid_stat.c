@@ -28,7 +28,7 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         rec_set(rec, NPROCFS_F_pid_stat_comm);
         /* fields 3 .. 41 have been there since 2.5; later ones may be absent */
         return np_parse_positional(rec, rec->present, fields, NELEMS(fields), close + 1, (size_t)(end - close - 1),
-                                " \n", 3, 39, env);
+                                   " \n", 3, 39, env);
 }
 
 SCHEMA_DEFINE(pid_stat, fields, "stat", "stat", PID, NPROCFS_S_TASK, 0444, parse,

@@ -2,20 +2,13 @@
 #include "internal.h"
 
 const struct nprocfs_schema *const nprocfs_schemas[] = {
-        &nprocfs_schema_pid_stat,
-        &nprocfs_schema_pid_status,
-        &nprocfs_schema_pid_statm,
-        &nprocfs_schema_pid_io,
-        &nprocfs_schema_pid_comm,
-        &nprocfs_schema_pid_cmdline,
-        &nprocfs_schema_pid_environ,
-        &nprocfs_schema_pid_limits,
-        &nprocfs_schema_sys_meminfo,
-        &nprocfs_schema_sys_loadavg,
-        &nprocfs_schema_sys_uptime,
-        &nprocfs_schema_sys_stat,
-        &nprocfs_schema_sys_osrelease,
-        NULL,
+        &nprocfs_schema_pid_stat,      &nprocfs_schema_pid_status,
+        &nprocfs_schema_pid_statm,     &nprocfs_schema_pid_io,
+        &nprocfs_schema_pid_comm,      &nprocfs_schema_pid_cmdline,
+        &nprocfs_schema_pid_environ,   &nprocfs_schema_pid_limits,
+        &nprocfs_schema_sys_meminfo,   &nprocfs_schema_sys_loadavg,
+        &nprocfs_schema_sys_uptime,    &nprocfs_schema_sys_stat,
+        &nprocfs_schema_sys_osrelease, NULL,
 };
 
 const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const char *name, size_t len) {
@@ -27,10 +20,10 @@ const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const
 
 const char *nprocfs_type_name(enum nprocfs_type t) {
         static const char *const names[] = {
-                [NPROCFS_T_U64] = "u64",     [NPROCFS_T_I64] = "i64",   [NPROCFS_T_DEC] = "decimal",
-                [NPROCFS_T_STR] = "string",  [NPROCFS_T_ENUM] = "enum", [NPROCFS_T_BOOL] = "bool",
-                [NPROCFS_T_MASK] = "mask",   [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
-                [NPROCFS_T_MAXU64] = "u64",  [NPROCFS_T_CAPS] = "list",  [NPROCFS_T_SIGS] = "list",
+                [NPROCFS_T_U64] = "u64",    [NPROCFS_T_I64] = "i64",    [NPROCFS_T_DEC] = "decimal",
+                [NPROCFS_T_STR] = "string", [NPROCFS_T_ENUM] = "enum",  [NPROCFS_T_BOOL] = "bool",
+                [NPROCFS_T_MASK] = "mask",  [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
+                [NPROCFS_T_MAXU64] = "u64", [NPROCFS_T_CAPS] = "list",  [NPROCFS_T_SIGS] = "list",
         };
         static_assert(NELEMS(names) == NPROCFS_T__COUNT, "a type without a name");
         return (unsigned)t < NELEMS(names) ? names[t] : "?";
@@ -38,7 +31,10 @@ const char *nprocfs_type_name(enum nprocfs_type t) {
 
 const char *nprocfs_unit_name(enum nprocfs_unit u) {
         static const char *const names[] = {
-                [NPROCFS_U_NONE] = "", [NPROCFS_U_BYTES] = "bytes", [NPROCFS_U_NS] = "ns", [NPROCFS_U_COUNT] = "count",
+                [NPROCFS_U_NONE] = "",
+                [NPROCFS_U_BYTES] = "bytes",
+                [NPROCFS_U_NS] = "ns",
+                [NPROCFS_U_COUNT] = "count",
         };
         static_assert(NELEMS(names) == NPROCFS_U__COUNT, "a unit without a name");
         return (unsigned)u < NELEMS(names) ? names[u] : "?";

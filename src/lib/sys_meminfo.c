@@ -12,5 +12,4 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         return np_parse_keyed(rec, ':', env, NULL);
 }
 
-SCHEMA_DEFINE(sys_meminfo, fields, "meminfo", "meminfo", SYSTEM, 0, 0444, parse,
-              "System memory usage");
+SCHEMA_DEFINE(sys_meminfo, fields, "meminfo", "meminfo", SYSTEM, 0, 0444, parse, "System memory usage");

@@ -23,12 +23,12 @@ static const struct nprocfs_field osrelease_fields[] = {
 
 static int parse_loadavg(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         return np_parse_positional(rec, rec->present, loadavg_fields, NELEMS(loadavg_fields), rec->buf, rec->len,
-                                " /\n", 1, 6, env);
+                                   " /\n", 1, 6, env);
 }
 
 static int parse_uptime(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
-        return np_parse_positional(rec, rec->present, uptime_fields, NELEMS(uptime_fields), rec->buf, rec->len,
-                                " \n", 1, 2, env);
+        return np_parse_positional(rec, rec->present, uptime_fields, NELEMS(uptime_fields), rec->buf, rec->len, " \n",
+                                   1, 2, env);
 }
 
 /* "6.1.0-13-amd64": the release, and its leading numbers; a missing third

@@ -10,8 +10,8 @@
 #include <nprocfs/nprocfs.h>
 
 struct walk {
-        const char *prefix;  /* what to print before the entry path */
-        const char *sub;     /* the part of the path inside the file, or "" */
+        const char *prefix; /* what to print before the entry path */
+        const char *sub;    /* the part of the path inside the file, or "" */
         size_t sub_len;
         size_t matched;
 };
@@ -250,8 +250,9 @@ static void print_schema(bool man) {
         for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
                 bool pid = (*s)->scope == NPROCFS_SCOPE_PID;
                 const char *task = (*s)->flags & NPROCFS_S_TASK ? "; also per thread" : "";
-                const char *restricted =
-                        (*s)->flags & NPROCFS_S_RESTRICTED ? "; readable only with ptrace read access, as in /proc" : "";
+                const char *restricted = (*s)->flags & NPROCFS_S_RESTRICTED
+                                                 ? "; readable only with ptrace read access, as in /proc"
+                                                 : "";
                 if (man)
                         printf(".SS %s%s\n%s. Source: /proc/%s%s%s%s.\n", pid ? "<pid>/" : "", (*s)->name, (*s)->doc,
                                pid ? "<pid>/" : "", (*s)->path, task, restricted);
@@ -285,9 +286,8 @@ static void usage(FILE *f) {
 int main(int argc, char **argv) {
         static const struct option opts[] = {
                 { "root", required_argument, NULL, 'r' }, { "schema", no_argument, NULL, 's' },
-                { "man", no_argument, NULL, 'm' },
-                { "help", no_argument, NULL, 'h' },       { "version", no_argument, NULL, 'V' },
-                { NULL, 0, NULL, 0 },
+                { "man", no_argument, NULL, 'm' },        { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },    { NULL, 0, NULL, 0 },
         };
         const char *root = NULL;
         nprocfs_ctx *ctx;
