@@ -135,12 +135,21 @@ struct node {
         uint8_t kind, schema;
         struct node *parent; /* referenced */
         struct proc *proc;   /* referenced; NULL for root and the links */
-        /* values, under value_lock(): what the kernel may hold (ops.c) */
-        uint64_t size_seen;   /* the size the kernel was last told */
-        int64_t size_moved;   /* when two replies last told two sizes */
-        uint64_t page_hash;   /* hash of what the page cache holds */
-        uint64_t pinned_size; /* the size of what open files cache */
-        uint32_t pins;        /* open files reading through the page cache */
+        union {
+                /* K_VALUE, under value_lock(): what the kernel may hold (ops.c) */
+                struct {
+                        uint64_t size_seen;   /* the size the kernel was last told */
+                        int64_t size_moved;   /* when two replies last told two sizes */
+                        uint64_t page_hash;   /* hash of what the page cache holds */
+                        uint64_t pinned_size; /* the size of what open files cache */
+                        uint32_t pins;        /* open files reading through the page cache */
+                };
+                /* K_PROC, K_THREAD, under the table lock: the list of them the
+                 * sweep walks, so that it need not visit every node */
+                struct {
+                        struct node *prev_proc, *next_proc;
+                };
+        };
         uint16_t path_len;
         char path[]; /* K_DIR/K_VALUE: the entry path inside the file */
 };
@@ -152,6 +161,7 @@ struct nodes {
         struct node **by_ino, **by_key;
         size_t nbuckets, count;
         struct node *root;
+        struct node *procs; /* every K_PROC and K_THREAD node */
 };
 
 /* What identifies a node; its inode number is a hash of it, so a listing

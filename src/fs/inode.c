@@ -85,6 +85,27 @@ static void unlink_node(struct nodes *t, struct node *n) {
         *pp = n->next_key;
 }
 
+static bool is_proc_kind(const struct node *n) {
+        return n->kind == K_PROC || n->kind == K_THREAD;
+}
+
+static void procs_add(struct nodes *t, struct node *n) {
+        n->prev_proc = NULL;
+        n->next_proc = t->procs;
+        if (t->procs)
+                t->procs->prev_proc = n;
+        t->procs = n;
+}
+
+static void procs_del(struct nodes *t, struct node *n) {
+        if (n->prev_proc)
+                n->prev_proc->next_proc = n->next_proc;
+        else
+                t->procs = n->next_proc;
+        if (n->next_proc)
+                n->next_proc->prev_proc = n->prev_proc;
+}
+
 static void grow(struct nodes *t) {
         size_t nb = t->nbuckets * 2;
         struct node **bi = calloc(nb, sizeof(*bi)), **bk = calloc(nb, sizeof(*bk));
@@ -148,6 +169,8 @@ static void release_locked(struct nodes *t, struct node *n) {
         while (n && n->kind != K_ROOT && n->refs == 0 && n->nlookup == 0) {
                 struct node *parent = n->parent;
                 unlink_node(t, n);
+                if (is_proc_kind(n))
+                        procs_del(t, n);
                 t->count--;
                 proc_unref(n->proc);
                 free(n);
@@ -207,7 +230,6 @@ struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *paren
         n->schema = k->schema;
         n->path_len = (uint16_t)k->path_len;
         memcpy(n->path, k->path, k->path_len);
-        n->size_seen = SIZE_UNKNOWN;
         n->proc = k->proc;
         if (n->proc)
                 proc_ref(n->proc);
@@ -216,6 +238,10 @@ struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *paren
                 parent->refs++;
         n->nlookup = 1;
         n->refs = 1;
+        if (is_proc_kind(n))
+                procs_add(t, n);
+        else
+                n->size_seen = SIZE_UNKNOWN;
         link_node(t, n);
         if (++t->count > t->nbuckets)
                 grow(t);
@@ -274,24 +300,23 @@ int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n) {
         int r = 0;
 
         pthread_mutex_lock(&t->lock);
-        for (size_t i = 0; i < t->nbuckets && r == 0; i++)
-                for (struct node *x = t->by_ino[i]; x; x = x->next_ino) {
-                        if ((x->kind != K_PROC && x->kind != K_THREAD) || x->nlookup == 0)
-                                continue;
-                        if (n == cap) {
-                                size_t nc = cap ? cap * 2 : 64;
-                                struct known *nv = realloc(v, nc * sizeof(*nv));
-                                if (!nv) {
-                                        r = -ENOMEM;
-                                        break;
-                                }
-                                v = nv;
-                                cap = nc;
+        for (struct node *x = t->procs; x; x = x->next_proc) {
+                if (x->nlookup == 0)
+                        continue;
+                if (n == cap) {
+                        size_t nc = cap ? cap * 2 : 64;
+                        struct known *nv = realloc(v, nc * sizeof(*nv));
+                        if (!nv) {
+                                r = -ENOMEM;
+                                break;
                         }
-                        v[n++] = (struct known){ .pid = x->proc->pid,
-                                                 .tid = x->proc->tid,
-                                                 .parent = x->parent ? x->parent->ino : FUSE_ROOT_ID };
+                        v = nv;
+                        cap = nc;
                 }
+                v[n++] = (struct known){ .pid = x->proc->pid,
+                                         .tid = x->proc->tid,
+                                         .parent = x->parent ? x->parent->ino : FUSE_ROOT_ID };
+        }
         pthread_mutex_unlock(&t->lock);
         if (r < 0) {
                 free(v);
