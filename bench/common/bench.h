@@ -3,10 +3,45 @@
 #ifndef NPROCFS_BENCH_H
 #define NPROCFS_BENCH_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define SPAWN_MAX 20000
+
+/* Reads that failed, by kind: gone and refused are normal in a scan. */
+struct tally {
+        uint64_t gone, refused, bad;
+};
+
+static inline void count_error(struct tally *t, int r) {
+        if (r == -ENOENT || r == -ESRCH)
+                t->gone++;
+        else if (r == -EACCES || r == -EPERM)
+                t->refused++;
+        else
+                t->bad++;
+}
+
+/* "<pid>/<rest>" into dst (at least 16 + strlen(rest) + 1), as cheaply as
+ * the floors can build a path; inline, since it is in their timed loop. */
+static inline size_t fmt_path(char *dst, pid_t pid, const char *rest) {
+        char tmp[16];
+        size_t n = 0, o = 0;
+        unsigned v = (unsigned)pid;
+
+        do
+                tmp[n++] = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        while (n > 0)
+                dst[o++] = tmp[--n];
+        dst[o++] = '/';
+        while (*rest)
+                dst[o++] = *rest++;
+        dst[o] = 0;
+        return o;
+}
 
 uint64_t bench_now_ns(void);
 

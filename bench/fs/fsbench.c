@@ -114,10 +114,6 @@ static const char *const scan_names[] = {
 
 /* Why a read failed: a process that exited, a read refused, or anything
  * else (reported as an error). */
-struct tally {
-        uint64_t gone, refused, bad;
-};
-
 struct bench {
         int fd[W__COUNT]; /* O_PATH dirfds of the roots; -1: not given */
         const char *dir[W__COUNT];
@@ -133,15 +129,6 @@ struct bench {
 
 static char buf[READ_SIZE];
 static volatile uint64_t sink;
-
-static void count_error(struct tally *t, int r) {
-        if (r == -ENOENT || r == -ESRCH)
-                t->gone++;
-        else if (r == -EACCES || r == -EPERM)
-                t->refused++;
-        else
-                t->bad++;
-}
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -236,24 +223,6 @@ static int read_value(struct bench *b, int dirfd, const char *path) {
                 return (int)n;
         b->sum += leading_u64(buf) + (uint64_t)n;
         return 0;
-}
-
-/* "<pid>/<rest>" into dst (at least 16 + strlen(rest) + 1). */
-static size_t fmt_path(char *dst, pid_t pid, const char *rest) {
-        char tmp[16];
-        size_t n = 0, o = 0;
-        unsigned v = (unsigned)pid;
-
-        do
-                tmp[n++] = (char)('0' + v % 10);
-        while ((v /= 10) > 0);
-        while (n > 0)
-                dst[o++] = tmp[--n];
-        dst[o++] = '/';
-        while (*rest)
-                dst[o++] = *rest++;
-        dst[o] = 0;
-        return o;
 }
 
 /* The pids a root lists, by readdir, into b->pids. */

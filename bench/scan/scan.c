@@ -80,10 +80,6 @@ static const struct {
 
 /* Why a read failed: a process that exited, one we may not read, or
  * anything else (which the benchmark reports as an error). */
-struct tally {
-        uint64_t gone, refused, bad;
-};
-
 struct bench {
         nprocfs_ctx *ctx;
         int proc_fd; /* the floor's root: O_PATH dirfd of /proc, as the library's */
@@ -101,33 +97,6 @@ struct bench {
 
 static char floor_buf[65536];
 static volatile uint64_t sink;
-
-static void count_error(struct tally *t, int r) {
-        if (r == -ENOENT || r == -ESRCH)
-                t->gone++;
-        else if (r == -EACCES || r == -EPERM)
-                t->refused++;
-        else
-                t->bad++;
-}
-
-/* "<pid>/<name>": the floor builds its paths as cheaply as it can. */
-static size_t fmt_path(char *dst, pid_t pid, const char *name) {
-        char tmp[16];
-        size_t n = 0, o = 0;
-        unsigned v = (unsigned)pid;
-
-        do
-                tmp[n++] = (char)('0' + v % 10);
-        while ((v /= 10) > 0);
-        while (n > 0)
-                dst[o++] = tmp[--n];
-        dst[o++] = '/';
-        while (*name)
-                dst[o++] = *name++;
-        dst[o] = 0;
-        return o;
-}
 
 static int open_confined(int dirfd, const char *path) {
         struct open_how how = {
