@@ -54,6 +54,7 @@ enum nprocfs_type {
         NPROCFS_T_MAXU64, /* uint64_t where UINT64_MAX means "unlimited", shown as max */
         NPROCFS_T_CAPS,   /* uint64_t capability mask, shown as a list of names */
         NPROCFS_T_SIGS,   /* uint64_t signal mask, shown as a list of names */
+        NPROCFS_T_MODE,   /* uint64_t permission bits, shown in octal as /proc does (0022) */
         NPROCFS_T__COUNT
 };
 

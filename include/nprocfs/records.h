@@ -27,6 +27,7 @@
 #define NPROCFS_CT_MAXU64 uint64_t
 #define NPROCFS_CT_CAPS   uint64_t
 #define NPROCFS_CT_SIGS   uint64_t
+#define NPROCFS_CT_MODE   uint64_t
 
 #define NPROCFS_CAT_(a, b) a##b
 #define NPROCFS_CAT(a, b)  NPROCFS_CAT_(a, b)

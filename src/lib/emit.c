@@ -160,6 +160,10 @@ static void format_value(const struct nprocfs_field *f, const void *base, char *
         case NPROCFS_T_MASK:
                 *ret_len = (size_t)sprintf(tmp, "0x%" PRIx64, *(const uint64_t *)p);
                 return;
+        case NPROCFS_T_MODE:
+                /* the kernel's own format for Umask: 0022, 0000, 0777 */
+                *ret_len = (size_t)sprintf(tmp, "%#04" PRIo64, *(const uint64_t *)p);
+                return;
         case NPROCFS_T_CAPS:
         case NPROCFS_T_SIGS:
                 *ret_len = fmt_names(tmp, *(const uint64_t *)p, f->type == NPROCFS_T_CAPS);

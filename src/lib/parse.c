@@ -317,6 +317,7 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
         case NPROCFS_T_MAXU64:
         case NPROCFS_T_CAPS:
         case NPROCFS_T_SIGS:
+        case NPROCFS_T_MODE:
                 return conv_u64(f, s, len, env, dst) < 0 ? -EIO : 0;
         case NPROCFS_T_BOOL: {
                 if (len != 1 || (s[0] != '0' && s[0] != '1'))
@@ -454,10 +455,8 @@ static const bool col_sep[256] = { [' '] = true, ['\t'] = true, ['/'] = true };
  * depends on the type too. */
 static bool same_u64(const struct nprocfs_field *a, const struct nprocfs_field *b) {
         static const bool u64[NPROCFS_T__COUNT] = {
-                [NPROCFS_T_U64] = true,
-                [NPROCFS_T_MASK] = true,
-                [NPROCFS_T_CAPS] = true,
-                [NPROCFS_T_SIGS] = true,
+                [NPROCFS_T_U64] = true,  [NPROCFS_T_MASK] = true, [NPROCFS_T_CAPS] = true,
+                [NPROCFS_T_SIGS] = true, [NPROCFS_T_MODE] = true,
         };
         return a->pos == b->pos && a->conv == b->conv && u64[a->type] && u64[b->type];
 }

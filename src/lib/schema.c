@@ -18,12 +18,14 @@ const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const
         return NULL;
 }
 
+/* The names NAMING.md lists; a mode is a mask of permission bits. */
 const char *nprocfs_type_name(enum nprocfs_type t) {
         static const char *const names[] = {
                 [NPROCFS_T_U64] = "u64",    [NPROCFS_T_I64] = "i64",    [NPROCFS_T_DEC] = "decimal",
                 [NPROCFS_T_STR] = "string", [NPROCFS_T_ENUM] = "enum",  [NPROCFS_T_BOOL] = "bool",
                 [NPROCFS_T_MASK] = "mask",  [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
                 [NPROCFS_T_MAXU64] = "u64", [NPROCFS_T_CAPS] = "list",  [NPROCFS_T_SIGS] = "list",
+                [NPROCFS_T_MODE] = "mask",
         };
         static_assert(NELEMS(names) == NPROCFS_T__COUNT, "a type without a name");
         return (unsigned)t < NELEMS(names) ? names[t] : "?";

@@ -37,6 +37,7 @@ expect 10324/stat/rss_bytes 1437696
 expect 10324/stat/rsslim_bytes max
 expect 10324/stat/exit_signal 17
 expect 10324/status/vmrss_bytes 1601536
+expect 10324/status/umask 0022 # "Umask:\t0022"
 expect 10324/status/groups ""
 expect 10324/status/capeff 0x1fffeffffff
 expect 10330/status/threads 4

@@ -179,6 +179,7 @@ static size_t type_size(const struct nprocfs_field *f) {
         case NPROCFS_T_MAXU64:
         case NPROCFS_T_CAPS:
         case NPROCFS_T_SIGS:
+        case NPROCFS_T_MODE:
                 return 8;
         case NPROCFS_T_ENUM:
                 return 4;
@@ -329,6 +330,7 @@ static void test_type_and_unit_names(void **state) {
         assert_string_equal(nprocfs_type_name(NPROCFS_T_U64), "u64");
         assert_string_equal(nprocfs_type_name(NPROCFS_T_MAXU64), "u64");
         assert_string_equal(nprocfs_type_name(NPROCFS_T_MASKS), "mask");
+        assert_string_equal(nprocfs_type_name(NPROCFS_T_MODE), "mask"); /* NAMING.md has no "mode" */
         assert_string_equal(nprocfs_type_name(NPROCFS_T_DEC), "decimal");
         assert_string_equal(nprocfs_unit_name(NPROCFS_U_BYTES), "bytes");
         assert_string_equal(nprocfs_unit_name(NPROCFS_U_NS), "ns");
