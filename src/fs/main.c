@@ -57,17 +57,43 @@ static void fuse_log_to_ours(enum fuse_log_level level, const char *fmt, va_list
         fs_log((int)level, "%s", line);
 }
 
+/* A longer TTL would show an hour-old value as the current one. */
+#define TTL_MAX_MS 3600000
+
 struct cli {
         char *root;
         unsigned ttl_ms;
+        bool bad_value; /* an option's value was refused, and said so */
 };
+
+enum { KEY_TTL };
 
 static const struct fuse_opt cli_spec[] = {
         { "--root=%s", offsetof(struct cli, root), 0 },
         { "--root %s", offsetof(struct cli, root), 0 },
-        { "ttl=%u", offsetof(struct cli, ttl_ms), 0 },
+        FUSE_OPT_KEY("ttl=", KEY_TTL),
         FUSE_OPT_END,
 };
+
+/* fuse_opt's "%u" is sscanf's: it takes -5 (as 2^32 - 5), 1.5 (as 1), 0x10
+ * (as 0) and wraps what does not fit. The strict parser takes none of them. */
+static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outargs) {
+        struct cli *cli = data;
+        const char *v = arg + strlen("ttl=");
+        uint64_t ms;
+
+        (void)outargs;
+        if (key != KEY_TTL)
+                return 1; /* not ours: libfuse's */
+        if (nprocfs_parse_u64(v, strlen(v), &ms) < 0 || ms > TTL_MAX_MS) {
+                fprintf(stderr, "nprocfs: -o %s: the TTL is a number of milliseconds, 0 to %u, in decimal digits\n",
+                        arg, TTL_MAX_MS);
+                cli->bad_value = true;
+                return -1;
+        }
+        cli->ttl_ms = (unsigned)ms;
+        return 0;
+}
 
 static void usage(FILE *f, const char *prog) {
         fprintf(f,
@@ -78,12 +104,13 @@ static void usage(FILE *f, const char *prog) {
                 "  --root DIR            serve the proc tree at DIR (a snapshot made by\n"
                 "                        nprocfs-capture, a container's /proc) instead of /proc\n"
                 "  -o ttl=MS             reuse a parsed source file for MS milliseconds\n"
-                "                        (default 1000; 0: parse at every request)\n"
+                "                        (default 1000, at most %u: an hour; 0: parse at\n"
+                "                        every request)\n"
                 "  -o allow_other        let other users in (they still get only what /proc\n"
                 "                        would give them)\n"
                 "  -h, --help            this help, then libfuse's options\n"
                 "  -V, --version         the version\n\n",
-                prog);
+                prog, TTL_MAX_MS);
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -208,8 +235,9 @@ int main(int argc, char **argv) {
         int r, status = 1;
 
         fuse_set_log_func(fuse_log_to_ours);
-        if (fuse_opt_parse(&args, &cli, cli_spec, NULL) != 0 || fuse_parse_cmdline(&args, &opts) != 0) {
-                usage(stderr, argv[0]);
+        if (fuse_opt_parse(&args, &cli, cli_spec, cli_opt) != 0 || fuse_parse_cmdline(&args, &opts) != 0) {
+                if (!cli.bad_value) /* that one said what is wrong */
+                        usage(stderr, argv[0]);
                 goto out_args;
         }
         if (opts.show_help) {

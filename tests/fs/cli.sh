@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# What the daemon refuses before it mounts: a TTL that is not a plain
+# number of milliseconds (at most an hour). Each is said on stderr, exits 1
+# and leaves no new mount.
+. "$(dirname "$0")/lib.sh"
+need_fuse
+
+mounts_at() { # dir: how many mounts have it as their mount point
+        awk -v m="$1" '$5 == m' /proc/self/mountinfo | wc -l
+}
+
+# refused WHAT MESSAGE ARGS...: the daemon, started in the foreground with
+# ARGS, exits 1 saying MESSAGE and mounts nothing. One that does mount is
+# stopped (timeout sends it SIGTERM) and unmounted.
+refused() {
+        local what=$1 msg=$2 out rc mnt=${*: -1} before after
+        shift 2
+        before=$(mounts_at "$mnt")
+        out=$(timeout 5 "$NPROCFS" -f "$@" 2>&1)
+        rc=$?
+        after=$(mounts_at "$mnt")
+        if [ "$after" -gt "$before" ]; then
+                fail "$what: left a mount"
+                fusermount3 -u "$mnt" 2>/dev/null || fusermount3 -u -z "$mnt"
+        fi
+        [ "$rc" -eq 1 ] || fail "$what: exit status $rc, want 1 ($out)"
+        [[ "$out" == *"$msg"* ]] || fail "$what: said '$out', want '$msg'"
+        [[ "$out" != *"serving"* ]] || fail "$what: served"
+}
+
+# ---- -o ttl=MS --------------------------------------------------------
+new_dir m
+for ttl in -5 99999999999 1.5 0x10 +5 "" 3600001 " 5" 5ms; do
+        refused "ttl='$ttl'" "-o ttl=$ttl: the TTL is a number of milliseconds, 0 to 3600000" -o "ttl=$ttl" "$m"
+done
+refused "ttl in a list" "-o ttl=1e3: the TTL" -o "ro,ttl=1e3" "$m"
+out=$("$NPROCFS" --help 2>&1)
+[[ "$out" == *"at most 3600000"* ]] || fail "--help does not give the TTL's bound: $out"
+
+# the largest TTL, and one with leading zeros (decimal, not octal)
+start_fs --root "$FIXTURES/linux-2.6" -o ttl=3600000
+grep -q "(ttl 3600000 ms)" "$LOG" || fail "ttl=3600000: $(cat "$LOG")"
+expect meminfo/memtotal_bytes 2097152000
+stop_fs
+start_fs --root "$FIXTURES/linux-2.6" -o ttl=010
+grep -q "(ttl 10 ms)" "$LOG" || fail "ttl=010: $(cat "$LOG")"
+stop_fs
+
+finish
