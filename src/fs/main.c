@@ -113,6 +113,82 @@ static void usage(FILE *f, const char *prog) {
                 prog, TTL_MAX_MS);
 }
 
+/* ---- the mount point -------------------------------------------------- */
+
+/* Whether mountinfo's field f (octal escapes: \040 for a space) is path. */
+static bool mountinfo_path_is(const char *f, size_t len, const char *path) {
+        size_t i = 0;
+
+        for (; *path; path++) {
+                if (i + 4 <= len && f[i] == '\\' && f[i + 1] >= '0' && f[i + 1] <= '3' && f[i + 2] >= '0' &&
+                    f[i + 2] <= '7' && f[i + 3] >= '0' && f[i + 3] <= '7') {
+                        if (*path != (char)((f[i + 1] - '0') * 64 + (f[i + 2] - '0') * 8 + (f[i + 3] - '0')))
+                                return false;
+                        i += 4;
+                } else if (i < len && f[i] == *path)
+                        i++;
+                else
+                        return false;
+        }
+        return i == len;
+}
+
+/* 1 if an nprocfs mount has mnt (an absolute path without links, as
+ * fuse_parse_cmdline makes it) as its mount point, 0 if not. */
+static int nprocfs_mounted_at(const char *mnt) {
+        FILE *f = fopen("/proc/self/mountinfo", "re");
+        char *line = NULL;
+        size_t cap = 0;
+        int found = 0;
+
+        if (!f)
+                return -errno;
+        while (!found && getline(&line, &cap, f) > 0) {
+                /* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - FSTYPE ... */
+                char *p = line, *sep = strstr(line, " - ");
+                for (int i = 0; i < 4 && p; i++)
+                        p = strchr(p, ' ') ? strchr(p, ' ') + 1 : NULL;
+                found = p && sep && mountinfo_path_is(p, strcspn(p, " "), mnt) &&
+                        strncmp(sep + 3, "fuse.nprocfs ", 13) == 0;
+        }
+        free(line);
+        fclose(f);
+        return found;
+}
+
+/* What the kernel would mount over badly: not a directory (every access
+ * would then fail with EIO), a mount whose daemon died (the new mount would
+ * hide it, and it would stay), or a live nprocfs (the new one would hide
+ * it). The stale mount is not cleaned here: it may be another program's,
+ * with readers still inside; the one who made it says when it goes. */
+static int check_mountpoint(const char *mnt) {
+        struct stat st;
+        int r;
+
+        if (stat(mnt, &st) < 0) {
+                if (errno == ENOTCONN)
+                        fprintf(stderr,
+                                "nprocfs: %s: a FUSE mount whose daemon has gone is still there (%s); "
+                                "unmount it first: fusermount3 -u %s\n",
+                                mnt, strerror(errno), mnt);
+                else
+                        fprintf(stderr, "nprocfs: %s: %s\n", mnt, strerror(errno));
+                return -errno;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "nprocfs: %s: not a directory: the mount point must be one\n", mnt);
+                return -ENOTDIR;
+        }
+        r = nprocfs_mounted_at(mnt);
+        if (r > 0) {
+                fprintf(stderr, "nprocfs: %s: nprocfs is already mounted there; unmount it first: fusermount3 -u %s\n",
+                        mnt, mnt);
+                return -EBUSY;
+        }
+        /* no mountinfo to read: nothing known against the mount */
+        return 0;
+}
+
 /* ---- signals --------------------------------------------------------- */
 
 struct life {
@@ -258,6 +334,8 @@ int main(int argc, char **argv) {
                 status = 2;
                 goto out_args;
         }
+        if (check_mountpoint(opts.mountpoint) < 0)
+                goto out_args;
         /* the kernel checks modes and owners for us; nothing is writable */
         if (fuse_opt_add_arg(&args, "-odefault_permissions,ro,fsname=nprocfs,subtype=nprocfs") != 0)
                 goto out_args;

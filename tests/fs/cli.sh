@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What the daemon refuses before it mounts: a TTL that is not a plain
-# number of milliseconds (at most an hour). Each is said on stderr, exits 1
-# and leaves no new mount.
+# number of milliseconds (at most an hour), a mount point that is not a
+# directory, one left by a daemon that died (a stale FUSE mount) and one
+# where nprocfs is already mounted. Each is said on stderr, exits 1 and
+# leaves no new mount.
 . "$(dirname "$0")/lib.sh"
 need_fuse
 
@@ -46,4 +48,29 @@ start_fs --root "$FIXTURES/linux-2.6" -o ttl=010
 grep -q "(ttl 10 ms)" "$LOG" || fail "ttl=010: $(cat "$LOG")"
 stop_fs
 
+# ---- the mount point ----------------------------------------------------
+new_dir dir
+: >"$dir/file"
+refused "a regular file" "$dir/file: not a directory" "$dir/file"
+refused "a missing one" "No such file or directory" "$dir/none"
+
+# a stale mount: its daemon killed, the kernel still has the mount
+start_fs --root "$FIXTURES/linux-2.6"
+stale=$MNT
+kill -9 "$DPID"
+wait "$DPID" 2>/dev/null
+DPID=""
+stat "$stale" >/dev/null 2>&1 && fail "the mount at $stale is not stale"
+refused "a stale mount" "fusermount3 -u $stale" --root "$FIXTURES/linux-2.6" "$stale"
+n=$(mounts_at "$stale")
+[ "$n" -eq 1 ] || fail "a stale mount: $n mounts at $stale, want the stale one only"
+fusermount3 -u "$stale" || fail "fusermount3 -u $stale"
+is_mounted "$stale" && fail "the stale mount is still there"
+
+# a live nprocfs mount: a second one would hide it
+start_fs --root "$FIXTURES/linux-2.6"
+refused "a live nprocfs mount" "$MNT: nprocfs is already mounted there" --root "$FIXTURES/linux-2.6" "$MNT"
+n=$(mounts_at "$MNT")
+[ "$n" -eq 1 ] || fail "a live mount: $n mounts at $MNT, want 1"
+expect meminfo/memtotal_bytes 2097152000 # the first one still serves
 finish
