@@ -195,24 +195,35 @@ static int parse_id(const char *name, size_t len, pid_t *ret) {
 
 /* ---- self, thread-self ------------------------------------------------- */
 
-/* A snapshot's own links, checked: "<pid>" and "<pid>/task/<tid>". */
+/* Whether a snapshot's <pid> (or <pid>/task/<tid>) is a directory: a name
+ * that is a link loop, leads out of the root or to a file is no process,
+ * neither listed nor found, so that a listing and a lookup agree. */
+static bool snapshot_has(struct fs *fs, pid_t pid, pid_t tid) {
+        return nprocfs_proc_exists(fs->ctx, pid, tid) == 0;
+}
+
+/* A snapshot's own links, checked: "<pid>" and "<pid>/task/<tid>", to a
+ * process of the snapshot; a link that leads nowhere is not offered. */
 static int snapshot_link(struct fs *fs, uint8_t kind, pid_t *ret_pid, pid_t *ret_tid) {
         char buf[64];
         const char *slash;
-        pid_t pid, tid;
+        pid_t pid, tid = 0;
         ssize_t n;
 
         if (kind == K_SELF) {
-                *ret_tid = 0;
-                return nprocfs_self(fs->ctx, ret_pid) < 0 ? -ENOENT : 0;
+                if (nprocfs_self(fs->ctx, &pid) < 0)
+                        return -ENOENT;
+        } else {
+                n = readlinkat(nprocfs_ctx_root_fd(fs->ctx), "thread-self", buf, sizeof(buf) - 1);
+                if (n <= 0)
+                        return -ENOENT;
+                buf[n] = 0;
+                slash = strchr(buf, '/');
+                if (!slash || strncmp(slash, "/task/", 6) != 0 || parse_id(buf, (size_t)(slash - buf), &pid) < 0 ||
+                    parse_id(slash + 6, strlen(slash + 6), &tid) < 0)
+                        return -ENOENT;
         }
-        n = readlinkat(nprocfs_ctx_root_fd(fs->ctx), "thread-self", buf, sizeof(buf) - 1);
-        if (n <= 0)
-                return -ENOENT;
-        buf[n] = 0;
-        slash = strchr(buf, '/');
-        if (!slash || strncmp(slash, "/task/", 6) != 0 || parse_id(buf, (size_t)(slash - buf), &pid) < 0 ||
-            parse_id(slash + 6, strlen(slash + 6), &tid) < 0)
+        if (!snapshot_has(fs, pid, tid))
                 return -ENOENT;
         *ret_pid = pid;
         *ret_tid = tid;
@@ -379,7 +390,8 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                                         return r;
                                 if (r == 0 && cr.has_tgid && cr.tgid != (uint64_t)id)
                                         return -ENOENT;
-                        }
+                        } else if (!snapshot_has(fs, id, 0))
+                                return -ENOENT;
                         *c = (struct child){ .kind = K_PROC, .id = id };
                         return 0;
                 }
@@ -630,6 +642,13 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
                         r = add_kid(d, (struct child){ .kind = K_THREAD_SELF });
                 if (r == 0)
                         r = nprocfs_pids(fs->ctx, &ids, &nids);
+                if (r == 0 && !fs->root_live) { /* what find_child would not find */
+                        size_t kept = 0;
+                        for (size_t i = 0; i < nids; i++)
+                                if (snapshot_has(fs, ids[i], 0))
+                                        ids[kept++] = ids[i];
+                        nids = kept;
+                }
                 if (r == 0)
                         r = add_ids(d, K_PROC, ids, nids);
                 break;
