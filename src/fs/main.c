@@ -231,6 +231,20 @@ static void *signal_thread(void *arg) {
 
 /* ---- the daemon ------------------------------------------------------ */
 
+/* Whether a procfs is of our pid namespace, whichever mount of it: its
+ * self names a reader by its pid there, which is getpid() only in ours (a
+ * child namespace's has no self for us). Not the device: every procfs
+ * mount is a superblock of its own. An ancestor namespace's procfs where
+ * our pid happens to be the same number would pass (its self/status NSpid
+ * would have more than one column: not read here). */
+static bool procfs_is_ours(nprocfs_ctx *ctx) {
+        char buf[32];
+        uint64_t v;
+        ssize_t n = readlinkat(nprocfs_ctx_root_fd(ctx), "self", buf, sizeof(buf));
+
+        return n > 0 && nprocfs_parse_u64(buf, (size_t)n, &v) == 0 && v == (uint64_t)getpid();
+}
+
 /* Sets fs up; on failure, fs_teardown frees what was made. */
 static int fs_setup(struct fs *fs, const struct cli *cli) {
         int r;
@@ -272,12 +286,7 @@ static int fs_setup(struct fs *fs, const struct cli *cli) {
         } else
                 fs->ctx = fs->live;
         fs->root_live = nprocfs_ctx_is_live(fs->ctx);
-        if (fs->root_live) {
-                struct stat a, b;
-                fs->root_ours =
-                        fs->ctx == fs->live || (fstat(nprocfs_ctx_root_fd(fs->ctx), &a) == 0 &&
-                                                fstat(nprocfs_ctx_root_fd(fs->live), &b) == 0 && a.st_dev == b.st_dev);
-        }
+        fs->root_ours = fs->root_live && (fs->ctx == fs->live || procfs_is_ours(fs->ctx));
         return 0;
 }
 

@@ -2,7 +2,9 @@
 # The root's processes and its self, thread-self: a listing names exactly
 # what a lookup finds. In a snapshot, a <pid> that is a link loop is no
 # process, and self / thread-self are offered only when they lead to a
-# process directory of the snapshot.
+# process directory of the snapshot. A procfs is "ours" (its self names the
+# reader) when it is of the daemon's pid namespace, whichever mount of it
+# is the root; another pid namespace's procfs has no self.
 . "$(dirname "$0")/lib.sh"
 need_fuse
 
@@ -75,4 +77,50 @@ listed self thread-self
 expect self/comm/name badstatus # 101/comm
 stop_fs
 
+# ---- a second procfs mount of our pid namespace ---------------------------
+PROCS=() UNSHARED=()
+umount_procs() {
+        local p
+        # unshare --fork blocks SIGTERM while it waits; its child dies with it
+        for p in "${UNSHARED[@]}"; do kill -9 "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+        for p in "${PROCS[@]}"; do umount "$p" 2>/dev/null; done
+        cleanup
+}
+trap umount_procs EXIT
+new_dir P
+mount -t proc proc "$P" || fail "mount -t proc"
+PROCS+=("$P")
+start_fs --root "$P"
+listed self thread-self 1
+# the reader's own pid: sh prints its pid, then becomes readlink
+out=$(sh -c 'echo "$$"; exec readlink "$1"' sh "$MNT/self")
+[ "$(sed -n 2p <<<"$out")" = "$(sed -n 1p <<<"$out")" ] || fail "self -> '$(sed -n 2p <<<"$out")', want the reader ($(sed -n 1p <<<"$out"))"
+out=$(sh -c 'echo "$$/task/$$"; exec readlink "$1"' sh "$MNT/thread-self")
+[ "$(sed -n 2p <<<"$out")" = "$(sed -n 1p <<<"$out")" ] || fail "thread-self -> '$(sed -n 2p <<<"$out")', want '$(sed -n 1p <<<"$out")'"
+out=$(sh -c 'echo "$$"; exec cat "$1"' sh "$MNT/self/stat/pid")
+[ "$(sed -n 2p <<<"$out")" = "$(sed -n 1p <<<"$out")" ] || fail "self/stat/pid: '$out'"
+stop_fs
+
+# ---- the procfs of another pid namespace: no self ------------------------
+if command -v unshare >/dev/null; then
+        new_dir Q
+        unshare --pid --kill-child sh -c 'mount -t proc proc "$1" && exec sleep 300' sh "$Q" </dev/null >/dev/null 2>&1 &
+        UNSHARED+=("$!")
+        PROCS+=("$Q")
+        for ((i = 0; i < 100; i++)); do
+                [ -e "$Q/1/stat" ] && break
+                sleep 0.05
+        done
+        if [ -e "$Q/1/stat" ]; then
+                start_fs --root "$Q"
+                absent self thread-self
+                listed 1 # its init, the sleep
+                expect 1/comm/name sleep
+                stop_fs
+        else
+                fail "no procfs of a new pid namespace at $Q"
+        fi
+else
+        echo "(no unshare: the other pid namespace's procfs is not tried)" >&2
+fi
 finish
