@@ -9,6 +9,13 @@
 
 #include <nprocfs/nprocfs.h>
 
+/* One run: the root, and whether anything asked for could not be read
+ * (the exit status). */
+struct dump {
+        nprocfs_ctx *ctx;
+        unsigned errors;
+};
+
 struct walk {
         const char *prefix; /* what to print before the entry path */
         const char *sub;    /* the part of the path inside the file, or "" */
@@ -17,18 +24,26 @@ struct walk {
 };
 
 /* Values may hold any byte: print them so one entry stays one line. */
-static void put_escaped(const char *s, size_t len) {
+static void put_escaped(FILE *f, const char *s, size_t len) {
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char)s[i];
                 if (c == '\\')
-                        fputs("\\\\", stdout);
+                        fputs("\\\\", f);
                 else if (c == '\n')
-                        fputs("\\n", stdout);
+                        fputs("\\n", f);
                 else if (c < 0x20 || c == 0x7f)
-                        printf("\\%03o", c);
+                        fprintf(f, "\\%03o", c);
                 else
-                        putchar(c);
+                        putc(c, f);
         }
+}
+
+/* "nprocfs-dump: PATH: error", PATH escaped as a value is: it may be
+ * what the user typed, or a key of the source. */
+static void report(const char *path, int err) {
+        fputs("nprocfs-dump: ", stderr);
+        put_escaped(stderr, path, strlen(path));
+        fprintf(stderr, ": %s\n", strerror(err));
 }
 
 static int print_entry(const struct nprocfs_entry *e, void *ud) {
@@ -42,26 +57,32 @@ static int print_entry(const struct nprocfs_entry *e, void *ud) {
                         return 0;
         }
         w->matched++;
-        printf("%s%.*s ", w->prefix, (int)e->path_len, e->path);
-        put_escaped(e->value, e->value_len);
+        fputs(w->prefix, stdout);
+        put_escaped(stdout, e->path, e->path_len);
+        putchar(' ');
+        put_escaped(stdout, e->value, e->value_len);
         putchar('\n');
         return 0;
 }
 
-/* Dumps one file of pid/tid (or a system file); sub selects inside it. */
-static int dump_file(nprocfs_ctx *ctx, const struct nprocfs_schema *s, pid_t pid, pid_t tid, const char *prefix,
-                     const char *sub, bool quiet_enoent) {
+/* Dumps one file of pid/tid (or a system file); sub selects inside it. In
+ * a walk (walking), a file that is absent is skipped, as the tree does not
+ * list it, and so is one /proc refuses to this user (a walk as a user is
+ * no error); any other error is reported and counted. */
+static int dump_file(struct dump *d, const struct nprocfs_schema *s, pid_t pid, pid_t tid, const char *prefix,
+                     const char *sub, bool walking) {
         struct nprocfs_rec *rec;
         struct walk w = { .prefix = prefix, .sub = sub, .sub_len = strlen(sub) };
         int r = nprocfs_rec_new(s, &rec);
 
         if (r < 0)
                 return r;
-        r = nprocfs_rec_read(ctx, rec, pid, tid);
+        r = nprocfs_rec_read(d->ctx, rec, pid, tid);
         if (r < 0) {
-                /* in a walk of many files, gone and refused are normal */
-                if (quiet_enoent && r != -ENOENT && r != -EACCES)
-                        fprintf(stderr, "nprocfs-dump: %s: %s\n", prefix, strerror(-r));
+                if (walking && r != -ENOENT && r != -EACCES) {
+                        report(prefix, -r);
+                        d->errors++;
+                }
         } else {
                 nprocfs_rec_foreach(rec, print_entry, &w);
                 if (w.sub_len > 0 && w.matched == 0)
@@ -71,9 +92,20 @@ static int dump_file(nprocfs_ctx *ctx, const struct nprocfs_schema *s, pid_t pid
         return r;
 }
 
-static int dump_proc(nprocfs_ctx *ctx, pid_t pid, pid_t tid, const char *prefix, const char *rest);
+static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, const char *rest);
 
-static int dump_tasks(nprocfs_ctx *ctx, pid_t pid, const char *prefix, const char *rest) {
+/* In a walk: a process or thread that is gone (or, in a snapshot, no
+ * directory) is skipped; any other error is reported and counted. */
+static void walk_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix) {
+        int r = dump_proc(d, pid, tid, prefix, "");
+
+        if (r < 0 && r != -ENOENT) {
+                report(prefix, -r);
+                d->errors++;
+        }
+}
+
+static int dump_tasks(struct dump *d, pid_t pid, const char *prefix, const char *rest) {
         char pre[256];
         pid_t *tids;
         size_t n;
@@ -86,33 +118,35 @@ static int dump_tasks(nprocfs_ctx *ctx, pid_t pid, const char *prefix, const cha
                         return -ENOENT;
                 if (snprintf(pre, sizeof(pre), "%s%ld/", prefix, tid) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(ctx, pid, (pid_t)tid, pre, *end ? end + 1 : end);
+                return dump_proc(d, pid, (pid_t)tid, pre, *end ? end + 1 : end);
         }
-        r = nprocfs_tids(ctx, pid, &tids, &n);
+        r = nprocfs_tids(d->ctx, pid, &tids, &n);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
                 if (snprintf(pre, sizeof(pre), "%s%d/", prefix, (int)tids[i]) >= (int)sizeof(pre))
                         continue;
-                dump_proc(ctx, pid, tids[i], pre, "");
+                walk_proc(d, pid, tids[i], pre);
         }
         free(tids);
         return 0;
 }
 
-static int dump_proc(nprocfs_ctx *ctx, pid_t pid, pid_t tid, const char *prefix, const char *rest) {
+static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, const char *rest) {
         const char *slash = strchr(rest, '/');
         size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
         char pre[256];
         int r;
 
-        r = nprocfs_proc_exists(ctx, pid, tid);
+        /* a link loop, a file or a name leading out of a snapshot is no
+         * process: not found, as in the tree */
+        r = nprocfs_proc_exists(d->ctx, pid, tid);
         if (r < 0)
-                return r;
+                return r == -ENOMEM ? r : -ENOENT;
         if (len == 4 && memcmp(rest, "task", 4) == 0 && tid == 0) {
                 if (snprintf(pre, sizeof(pre), "%stask/", prefix) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_tasks(ctx, pid, pre, slash ? slash + 1 : "");
+                return dump_tasks(d, pid, pre, slash ? slash + 1 : "");
         }
         if (len > 0) {
                 const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_PID, rest, len);
@@ -120,19 +154,19 @@ static int dump_proc(nprocfs_ctx *ctx, pid_t pid, pid_t tid, const char *prefix,
                         return -ENOENT;
                 if (snprintf(pre, sizeof(pre), "%s%s/", prefix, s->name) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_file(ctx, s, pid, tid, pre, slash ? slash + 1 : "", false);
+                return dump_file(d, s, pid, tid, pre, slash ? slash + 1 : "", false);
         }
         for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
                 if ((*s)->scope != NPROCFS_SCOPE_PID || (tid > 0 && !((*s)->flags & NPROCFS_S_TASK)))
                         continue;
                 if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
                         continue;
-                dump_file(ctx, *s, pid, tid, pre, "", true);
+                dump_file(d, *s, pid, tid, pre, "", true);
         }
         return 0;
 }
 
-static int dump_path(nprocfs_ctx *ctx, const char *path) {
+static int dump_path(struct dump *d, const char *path) {
         const char *slash;
         size_t len;
         char pre[256];
@@ -152,40 +186,40 @@ static int dump_path(nprocfs_ctx *ctx, const char *path) {
                                 continue;
                         if (snprintf(pre, sizeof(pre), "%s/", (*s)->name) >= (int)sizeof(pre))
                                 continue;
-                        dump_file(ctx, *s, 0, 0, pre, "", true);
+                        dump_file(d, *s, 0, 0, pre, "", true);
                 }
-                r = nprocfs_pids(ctx, &pids, &n);
+                r = nprocfs_pids(d->ctx, &pids, &n);
                 if (r < 0)
                         return r;
                 for (size_t i = 0; i < n; i++) {
                         if (snprintf(pre, sizeof(pre), "%d/", (int)pids[i]) >= (int)sizeof(pre))
                                 continue;
-                        dump_proc(ctx, pids[i], 0, pre, "");
+                        walk_proc(d, pids[i], 0, pre);
                 }
                 free(pids);
                 return 0;
         }
         if ((len == 4 && memcmp(path, "self", 4) == 0) || (len == 11 && memcmp(path, "thread-self", 11) == 0)) {
                 pid_t self;
-                int r = nprocfs_self(ctx, &self);
+                int r = nprocfs_self(d->ctx, &self);
                 if (r < 0)
                         return r;
                 if (snprintf(pre, sizeof(pre), "%.*s/", (int)len, path) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(ctx, self, len == 11 ? self : 0, pre, slash ? slash + 1 : "");
+                return dump_proc(d, self, len == 11 ? self : 0, pre, slash ? slash + 1 : "");
         }
         pid = strtol(path, &end, 10);
         if (end == path + len && pid > 0) {
                 if (snprintf(pre, sizeof(pre), "%ld/", pid) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(ctx, (pid_t)pid, 0, pre, slash ? slash + 1 : "");
+                return dump_proc(d, (pid_t)pid, 0, pre, slash ? slash + 1 : "");
         }
         const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_SYSTEM, path, len);
         if (!s)
                 return -ENOENT;
         if (snprintf(pre, sizeof(pre), "%s/", s->name) >= (int)sizeof(pre))
                 return -ENAMETOOLONG;
-        return dump_file(ctx, s, 0, 0, pre, slash ? slash + 1 : "", false);
+        return dump_file(d, s, 0, 0, pre, slash ? slash + 1 : "", false);
 }
 
 /* The schema as a reference: Markdown (docs/schema.md) or a man page
@@ -270,17 +304,23 @@ static void print_schema(bool man) {
 }
 
 static void usage(FILE *f) {
-        fprintf(f, "Usage: nprocfs-dump [--root DIR] [PATH]\n"
+        fprintf(f, "Usage: nprocfs-dump [--root DIR] [PATH...]\n"
                    "       nprocfs-dump --schema | --man\n\n"
                    "Prints every entry below PATH of the nprocfs tree as \"path value\" lines, read\n"
                    "from /proc or from the proc tree at DIR (a snapshot, a container's /proc).\n"
-                   "Bytes that are not printable are escaped (\\n, \\\\, \\ooo).\n\n"
+                   "Bytes that are not printable, in values, paths and error messages, are escaped\n"
+                   "(\\n, \\\\, \\ooo).\n\n"
                    "  PATH         self/status, 1/stat/utime_ns, 1/task, meminfo, stat/cpu0 ...\n"
                    "               (empty: the whole tree)\n"
                    "  --root DIR   read this proc tree instead of /proc\n"
                    "  --schema     print every entry's type, unit, source and doc as Markdown\n"
                    "  --man        the same as a man page (nprocfs-tree(5))\n"
-                   "  --version    print the version\n");
+                   "  --version    print the version\n\n"
+                   "Exit status: 0 when every PATH was printed whole; 1 when anything could not\n"
+                   "be read (no such PATH, a malformed or unreadable file), after printing all\n"
+                   "the rest; 2 for a bad option. Below a PATH, files this kernel or snapshot\n"
+                   "does not have are skipped, and so are files /proc refuses to this user\n"
+                   "(the environ and io of others' processes): they are no error there.\n");
 }
 
 int main(int argc, char **argv) {
@@ -290,8 +330,8 @@ int main(int argc, char **argv) {
                 { "version", no_argument, NULL, 'V' },    { NULL, 0, NULL, 0 },
         };
         const char *root = NULL;
-        nprocfs_ctx *ctx;
-        int c, r, status = 0;
+        struct dump d = { 0 };
+        int c, r, status;
 
         while ((c = getopt_long(argc, argv, "r:h", opts, NULL)) != -1) {
                 switch (c) {
@@ -315,21 +355,30 @@ int main(int argc, char **argv) {
                         return 2;
                 }
         }
-        r = nprocfs_open(root, 0, &ctx);
+        r = nprocfs_open(root, 0, &d.ctx);
         if (r < 0) {
-                fprintf(stderr, "nprocfs-dump: %s: %s\n", root ? root : "/proc", strerror(-r));
+                report(root ? root : "/proc", -r);
                 return 1;
         }
-        if (optind == argc)
-                status = dump_path(ctx, "") < 0;
-        for (int i = optind; i < argc; i++) {
-                r = dump_path(ctx, argv[i]);
+        if (optind == argc) {
+                r = dump_path(&d, "");
                 if (r < 0) {
-                        fprintf(stderr, "nprocfs-dump: %s: %s\n", argv[i], strerror(-r));
-                        status = 1;
+                        report("/", -r);
+                        d.errors++;
                 }
         }
-        fflush(stdout);
-        nprocfs_close(ctx);
+        for (int i = optind; i < argc; i++) {
+                r = dump_path(&d, argv[i]);
+                if (r < 0) {
+                        report(argv[i], -r);
+                        d.errors++;
+                }
+        }
+        status = d.errors > 0;
+        if (fflush(stdout) != 0) {
+                report("standard output", errno);
+                status = 1;
+        }
+        nprocfs_close(d.ctx);
         return status;
 }

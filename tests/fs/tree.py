@@ -66,7 +66,7 @@ def compare(mnt, root, dump):
         if not data.endswith(b"\n"):
             bad.append("%s: no final newline: %r" % (rel, data))
             continue
-        mine.add(rel.encode() + b" " + escape(data[:-1]))
+        mine.add(escape(rel.encode()) + b" " + escape(data[:-1]))
         st = os.stat(os.path.join(mnt, rel))
         if st.st_size != len(data):
             bad.append("%s: st_size %d, read %d bytes" % (rel, st.st_size, len(data)))
