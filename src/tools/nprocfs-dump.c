@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nprocfs/nprocfs.h>
 
@@ -44,6 +45,17 @@ static void report(const char *path, int err) {
         fputs("nprocfs-dump: ", stderr);
         put_escaped(stderr, path, strlen(path));
         fprintf(stderr, ": %s\n", strerror(err));
+}
+
+/* A pid or tid as the tree and /proc take it: decimal, no sign, no leading
+ * zero ("01" is not 1), within pid_t. */
+static int parse_id(const char *s, size_t len, pid_t *ret) {
+        uint64_t v;
+
+        if (len == 0 || s[0] == '0' || nprocfs_parse_u64(s, len, &v) < 0 || v > INT32_MAX)
+                return -ENOENT;
+        *ret = (pid_t)v;
+        return 0;
 }
 
 static int print_entry(const struct nprocfs_entry *e, void *ud) {
@@ -106,19 +118,18 @@ static void walk_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix) 
 }
 
 static int dump_tasks(struct dump *d, pid_t pid, const char *prefix, const char *rest) {
+        const char *slash = strchr(rest, '/');
         char pre[256];
-        pid_t *tids;
+        pid_t *tids, tid;
         size_t n;
         int r = 0;
 
         if (*rest) {
-                char *end;
-                long tid = strtol(rest, &end, 10);
-                if (end == rest || tid <= 0 || (*end && *end != '/'))
+                if (parse_id(rest, slash ? (size_t)(slash - rest) : strlen(rest), &tid) < 0)
                         return -ENOENT;
-                if (snprintf(pre, sizeof(pre), "%s%ld/", prefix, tid) >= (int)sizeof(pre))
+                if (snprintf(pre, sizeof(pre), "%s%d/", prefix, (int)tid) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(d, pid, (pid_t)tid, pre, *end ? end + 1 : end);
+                return dump_proc(d, pid, tid, pre, slash ? slash + 1 : "");
         }
         r = nprocfs_tids(d->ctx, pid, &tids, &n);
         if (r < 0)
@@ -166,12 +177,38 @@ static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, c
         return 0;
 }
 
+/* The target of the root's self ("<pid>") or thread-self
+ * ("<pid>/task/<tid>") link, as the kernel (or the snapshot) has it, when
+ * it leads to a process directory of the root; the tree offers them on the
+ * same terms. */
+static int root_link(struct dump *d, bool thread, pid_t *ret_pid, pid_t *ret_tid) {
+        const char *name = thread ? "thread-self" : "self", *slash;
+        char buf[64];
+        pid_t pid, tid = 0;
+        ssize_t n = readlinkat(nprocfs_ctx_root_fd(d->ctx), name, buf, sizeof(buf) - 1);
+
+        if (n <= 0)
+                return -ENOENT;
+        buf[n] = 0;
+        slash = strchr(buf, '/');
+        if (!thread) {
+                if (parse_id(buf, (size_t)n, &pid) < 0)
+                        return -ENOENT;
+        } else if (!slash || strncmp(slash, "/task/", 6) != 0 || parse_id(buf, (size_t)(slash - buf), &pid) < 0 ||
+                   parse_id(slash + 6, strlen(slash + 6), &tid) < 0)
+                return -ENOENT;
+        if (nprocfs_proc_exists(d->ctx, pid, tid) < 0)
+                return -ENOENT;
+        *ret_pid = pid;
+        *ret_tid = tid;
+        return 0;
+}
+
 static int dump_path(struct dump *d, const char *path) {
         const char *slash;
         size_t len;
         char pre[256];
-        char *end;
-        long pid;
+        pid_t pid, tid;
 
         while (*path == '/')
                 path++;
@@ -200,19 +237,17 @@ static int dump_path(struct dump *d, const char *path) {
                 return 0;
         }
         if ((len == 4 && memcmp(path, "self", 4) == 0) || (len == 11 && memcmp(path, "thread-self", 11) == 0)) {
-                pid_t self;
-                int r = nprocfs_self(d->ctx, &self);
+                int r = root_link(d, len == 11, &pid, &tid);
                 if (r < 0)
                         return r;
                 if (snprintf(pre, sizeof(pre), "%.*s/", (int)len, path) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(d, self, len == 11 ? self : 0, pre, slash ? slash + 1 : "");
+                return dump_proc(d, pid, tid, pre, slash ? slash + 1 : "");
         }
-        pid = strtol(path, &end, 10);
-        if (end == path + len && pid > 0) {
-                if (snprintf(pre, sizeof(pre), "%ld/", pid) >= (int)sizeof(pre))
+        if (parse_id(path, len, &pid) == 0) {
+                if (snprintf(pre, sizeof(pre), "%d/", (int)pid) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
-                return dump_proc(d, (pid_t)pid, 0, pre, slash ? slash + 1 : "");
+                return dump_proc(d, pid, 0, pre, slash ? slash + 1 : "");
         }
         const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_SYSTEM, path, len);
         if (!s)
