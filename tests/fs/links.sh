@@ -100,6 +100,9 @@ out=$(sh -c 'echo "$$/task/$$"; exec readlink "$1"' sh "$MNT/thread-self")
 out=$(sh -c 'echo "$$"; exec cat "$1"' sh "$MNT/self/stat/pid")
 [ "$(sed -n 2p <<<"$out")" = "$(sed -n 1p <<<"$out")" ] || fail "self/stat/pid: '$out'"
 stop_fs
+# nprocfs-dump agrees: self there is the dump itself
+out=$(sh -c 'echo "self/stat/pid $$"; exec "$0" --root "$1" self/stat/pid' "$NPROCFS_DUMP" "$P")
+[ "$(sed -n 2p <<<"$out")" = "$(sed -n 1p <<<"$out")" ] || fail "nprocfs-dump --root $P self: '$out'"
 
 # ---- the procfs of another pid namespace: no self ------------------------
 if command -v unshare >/dev/null; then
@@ -117,6 +120,9 @@ if command -v unshare >/dev/null; then
                 listed 1 # its init, the sleep
                 expect 1/comm/name sleep
                 stop_fs
+                # nprocfs-dump agrees: no self (we are no process there)
+                out=$("$NPROCFS_DUMP" --root "$Q" self 2>&1) && fail "nprocfs-dump --root $Q self: '$out'"
+                [[ "$out" == *"self: No such file or directory"* ]] || fail "nprocfs-dump --root $Q self: '$out'"
         else
                 fail "no procfs of a new pid namespace at $Q"
         fi
