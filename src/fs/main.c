@@ -175,7 +175,7 @@ static int fs_setup(struct fs *fs, const struct cli *cli) {
                         fs->ctx == fs->live || (fstat(nprocfs_ctx_root_fd(fs->ctx), &a) == 0 &&
                                                 fstat(nprocfs_ctx_root_fd(fs->live), &b) == 0 && a.st_dev == b.st_dev);
         }
-        return 0;
+        return perm_init(fs);
 }
 
 static void fs_teardown(struct fs *fs) {
