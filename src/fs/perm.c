@@ -261,12 +261,18 @@ static int ptrace_read(struct fs *fs, const struct caller *who, struct proc *p) 
         bool ids, dumpable;
         int r;
 
-        /* the caller's own thread group; a capability in the daemon's own
-         * namespace, which is over every namespace the daemon can see (the
-         * memory's too) */
+        /* the caller's own thread group */
         if (fs->root_ours && who->c.has_tgid && who->c.tgid == (uint64_t)p->pid)
                 return 0;
-        if (who->userns != 0 && who->userns == fs->top_userns && has_ptrace_cap(who))
+        /* a link the daemon may not read is a process of a namespace above
+         * its own (or gone): unknown */
+        if (!fs->root_live)
+                target_ns = fs->top_userns; /* a snapshot knows no namespaces */
+        else if (userns_of(fs->ctx, p->pid, p->tid, &target_ns) < 0)
+                target_ns = 0;
+        /* a capability in the daemon's own namespace is over every one below
+         * it, the memory's too */
+        if (target_ns != 0 && who->userns == fs->top_userns && has_ptrace_cap(who))
                 return 0;
         r = read_creds(fs, fs->ctx, p->pid, p->tid, &target);
         if (r == -ENOENT || r == -ENOMEM)
@@ -277,14 +283,6 @@ static int ptrace_read(struct fs *fs, const struct caller *who, struct proc *p) 
         r = proc_verify(fs, p);
         if (r < 0)
                 return r;
-        if (fs->root_live) {
-                r = userns_of(fs->ctx, p->pid, p->tid, &target_ns);
-                if (r == -ENOENT || r == -ENOMEM)
-                        return r;
-                if (r < 0)
-                        target_ns = 0;
-        } else
-                target_ns = fs->top_userns; /* a snapshot knows no namespaces */
 
         ids = all_equal(target.uid, who->fsuid) && all_equal(target.gid, who->fsgid);
         if (!ids && !cap_in(fs, who, target_ns, p))
