@@ -91,9 +91,19 @@ struct nprocfs_field {
         uint16_t pos;             /* proc(5) field number (positional, from 1) or column (keyed, from 0) */
         uint8_t name_len;
         uint8_t key_len;
-        uint8_t type; /* enum nprocfs_type */
-        uint8_t unit; /* enum nprocfs_unit */
-        uint8_t conv; /* enum nprocfs_conv */
+        uint8_t type;   /* enum nprocfs_type */
+        uint8_t unit;   /* enum nprocfs_unit */
+        uint8_t conv;   /* enum nprocfs_conv */
+        uint8_t access; /* enum nprocfs_access */
+};
+
+/* Who may see a field's value. /proc shows some fields of a file anyone may
+ * read (stat's code and stack addresses, wchan, exit code) only to a reader
+ * that may ptrace-read the process, and a placeholder to others; the tree
+ * refuses those entries (EACCES) instead of showing the placeholder. */
+enum nprocfs_access {
+        NPROCFS_A_ANY,    /* whoever may read the file */
+        NPROCFS_A_PTRACE, /* PTRACE_MODE_READ_FSCREDS on the process */
 };
 
 enum nprocfs_scope {

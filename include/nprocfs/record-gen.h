@@ -4,11 +4,14 @@
  *
  * A table row is F(name, type, unit, conv, key, pos, kver, doc), or
  * W(name, conv, words, key, pos, kver, doc) for an enumeration, or
- * G(group, name, type, ...) for an entry group/name (member group_name). */
+ * G(group, name, type, ...) for an entry group/name (member group_name), or
+ * P(...), as F, for a field /proc shows only to a reader that may
+ * ptrace-read the process (enum nprocfs_access). */
 
 #define F(n, t, ...)    NPROCFS_CT_##t n;
 #define G(g, n, t, ...) NPROCFS_CT_##t g##_##n;
 #define W(n, ...)       uint32_t n;
+#define P               F
 
 #ifdef NPROCFS_GEN_ROW_DEF
 struct NPROCFS_CAT(NPROCFS_CAT(nprocfs_, NPROCFS_GEN), _row) {
@@ -25,10 +28,12 @@ struct NPROCFS_CAT(nprocfs_, NPROCFS_GEN) {
 #undef F
 #undef G
 #undef W
+#undef P
 
 #define F(n, ...)    NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
 #define G(g, n, ...) F(g##_##n, __VA_ARGS__)
 #define W            F
+#define P            F
 enum {
 #include NPROCFS_GEN_DEF
         NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), __COUNT)
@@ -45,6 +50,7 @@ enum {
 #endif
 #undef G
 #undef W
+#undef P
 
 extern const struct nprocfs_schema NPROCFS_CAT(nprocfs_schema_, NPROCFS_GEN);
 

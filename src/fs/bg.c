@@ -88,37 +88,20 @@ static void *notifier(void *arg) {
         return NULL;
 }
 
-static int cmp_pid(const void *a, const void *b) {
-        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-        return (x > y) - (x < y);
-}
-
-/* Names the kernel keeps for processes and threads that have exited. (A
- * name still bound to a pid's previous process is dropped when a reader
- * finds that process gone: see gone() in ops.c.) */
+/* Names the kernel keeps for processes and threads that have exited, or
+ * whose pid another process has now. (A reader that finds one gone drops
+ * it at once: see gone() in ops.c.) */
 static void check_liveness(struct fs *fs) {
         struct known *k;
-        pid_t *pids = NULL;
-        size_t nk, np = 0;
-        bool listed = false;
+        size_t nk;
 
         if (nodes_known_procs(fs, &k, &nk) < 0)
                 return;
         for (size_t i = 0; i < nk; i++) {
-                if (k[i].tid == 0) {
-                        if (!listed) {
-                                listed = true;
-                                if (nprocfs_pids(fs->ctx, &pids, &np) < 0) {
-                                        pids = NULL;
-                                        np = 0;
-                                }
-                        }
-                        if (pids && !bsearch(&k[i].pid, pids, np, sizeof(*pids), cmp_pid))
-                                bg_inval_entry(fs, FUSE_ROOT_ID, k[i].pid);
-                } else if (nprocfs_proc_exists(fs->ctx, k[i].pid, k[i].tid) == -ENOENT)
-                        bg_inval_entry(fs, k[i].parent, k[i].tid);
+                if (proc_verify(fs, k[i].proc) == -ENOENT)
+                        bg_inval_entry(fs, k[i].tid ? k[i].parent : FUSE_ROOT_ID, k[i].tid ? k[i].tid : k[i].pid);
+                proc_unref(k[i].proc);
         }
-        free(pids);
         free(k);
 }
 

@@ -6,12 +6,14 @@
  * value followed by its '\n' so a read is one copy. Every entry of a
  * directory read within the TTL comes from one snapshot, so they agree.
  *
- * Snapshots hang off a struct proc, the identity they were read for:
- * (pid, tid, start time). A recycled pid is another identity, so it can
- * never be served the old process's data, and on a live root each parse
- * checks, after reading, that the pid still has the start time it was
- * looked up with (a file read before the check belongs to that process or
- * to none).
+ * Snapshots hang off a struct proc, the identity they were read for. On a
+ * live root an identity holds its process's directory open (O_PATH): once
+ * the process is gone, a lookup below that descriptor fails, whatever
+ * process has the pid now. So a recycled pid is another identity and is
+ * never served the old process's data: a cached parse is served only after
+ * the identity is seen alive, and a parse counts only if the identity is
+ * still alive after the read (a file read while its process lives is that
+ * process's).
  *
  * Memory: the sweep (bg.c) frees snapshots past their TTL and identities no
  * node refers to; a reader holding a snapshot keeps it alive until it is
@@ -22,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <nprocfs/records.h>
@@ -448,7 +452,7 @@ void proc_unref(struct proc *p) {
                 atomic_fetch_sub(&p->refs, 1); /* freed by the sweep, under the cache lock */
 }
 
-static struct proc *proc_new(pid_t pid, pid_t tid, uint64_t start) {
+static struct proc *proc_new(struct cache *c, pid_t pid, pid_t tid, uint64_t start, int dirfd) {
         struct proc *p = calloc(1, sizeof(*p));
 
         if (!p)
@@ -456,6 +460,9 @@ static struct proc *proc_new(pid_t pid, pid_t tid, uint64_t start) {
         p->pid = pid;
         p->tid = tid;
         p->start = start;
+        p->serial = atomic_fetch_add(&c->serials, 1) + 1;
+        p->dirfd = dirfd;
+        atomic_init(&p->dead, false);
         p->has_tasks = -1;
         atomic_init(&p->refs, 0);
         pthread_mutex_init(&p->lock, NULL);
@@ -464,6 +471,8 @@ static struct proc *proc_new(pid_t pid, pid_t tid, uint64_t start) {
 }
 
 static void proc_destroy(struct proc *p) {
+        if (p->dirfd >= 0)
+                close(p->dirfd);
         for (unsigned i = 0; i < MAX_SCHEMAS; i++)
                 snap_put(p->snaps[i]);
         pthread_mutex_destroy(&p->lock);
@@ -504,13 +513,13 @@ static struct proc *newest(struct cache *c, pid_t pid, pid_t tid) {
         return best;
 }
 
-bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_start) {
+bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_serial) {
         struct proc *p;
 
         pthread_mutex_lock(&fs->cache.lock);
         p = newest(&fs->cache, pid, tid);
         if (p)
-                *ret_start = p->start;
+                *ret_serial = p->serial;
         pthread_mutex_unlock(&fs->cache.lock);
         return p != NULL;
 }
@@ -566,6 +575,67 @@ static int reader_errno(int r) {
         return -EIO;
 }
 
+/* ROOT/<pid>[/task/<tid>] of a live root, held open as the identity of
+ * the process it is now; -1 where no descriptor could be had (the identity
+ * is then checked by its start time, as close as that can be). */
+static int open_proc_dir(struct fs *fs, pid_t pid, pid_t tid, int *ret_fd) {
+        char path[48];
+        int fd;
+
+        *ret_fd = -1;
+        if (!fs->root_live)
+                return 0;
+        if (tid)
+                snprintf(path, sizeof(path), "%d/task/%d", (int)pid, (int)tid);
+        else
+                snprintf(path, sizeof(path), "%d", (int)pid);
+        fd = nprocfs_open_path(fs->ctx, path, O_PATH | O_DIRECTORY);
+        if (fd == -ENOENT || fd == -ENOTDIR || fd == -ESRCH)
+                return -ENOENT;
+        if (fd == -ENOMEM)
+                return fd;
+        if (fd >= 0)
+                *ret_fd = fd;
+        else if (fd == -EMFILE || fd == -ENFILE)
+                fs_log(LOG_WARNING, "out of file descriptors: processes are told apart by start time only");
+        return 0;
+}
+
+/* Whether p's process is still there (its pid may have another process). */
+static int alive(struct fs *fs, struct proc *p) {
+        struct scratch *sc;
+        struct nprocfs_rec *v;
+        struct stat st;
+        int r;
+
+        if (p->pid == 0)
+                return 0;
+        if (atomic_load(&p->dead))
+                return -ENOENT;
+        if (!fs->root_live)
+                return nprocfs_proc_exists(fs->ctx, p->pid, p->tid);
+        if (p->dirfd >= 0) {
+                if (fstatat(p->dirfd, "stat", &st, AT_SYMLINK_NOFOLLOW) == 0)
+                        return 0;
+                return errno == ENOENT || errno == ESRCH ? -ENOENT : -errno;
+        }
+        sc = scratch_get(fs);
+        if (!sc || !(v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat)))
+                return -ENOMEM;
+        r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
+        if (r == -ENOMEM)
+                return r;
+        return r == 0 && rec_start(v) == p->start ? 0 : -ENOENT;
+}
+
+int proc_verify(struct fs *fs, struct proc *p) {
+        int r = alive(fs, p);
+
+        if (r == -ENOENT)
+                atomic_store(&p->dead, true);
+        return r;
+}
+
 int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
         struct cache *c = &fs->cache;
         struct scratch *sc = scratch_get(fs);
@@ -575,63 +645,75 @@ int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
         struct proc *p;
         uint64_t start = 0;
         int64_t now = mono_ns();
-        int r;
+        int r, dirfd;
 
         if (pid <= 0 || tid < 0)
                 return -ENOENT;
         pthread_mutex_lock(&c->lock);
         p = newest(c, pid, tid);
-        if (p && now - p->checked < fs->ttl) {
+        if (p)
                 proc_ref(p);
-                pthread_mutex_unlock(&c->lock);
-                *ret = p;
-                return 0;
-        }
         pthread_mutex_unlock(&c->lock);
+        if (p) {
+                r = proc_verify(fs, p);
+                if (r == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                proc_unref(p);
+                if (r != -ENOENT)
+                        return r;
+        }
 
         if (!sc || !(rec = scratch_rec(&sc->recs[fs->stat_si], &nprocfs_schema_pid_stat)))
                 return -ENOMEM;
+        r = open_proc_dir(fs, pid, tid, &dirfd);
+        if (r < 0)
+                return r;
         clock_gettime(CLOCK_REALTIME, &mt);
         r = nprocfs_rec_read(fs->ctx, rec, pid, tid);
         if (r == -ENOMEM)
-                return r;
+                goto fail;
         if (r == 0)
                 start = rec_start(rec);
-        else if (nprocfs_proc_exists(fs->ctx, pid, tid) < 0)
-                return -ENOENT;
-        /* the stat just read is the first file a reader wants: keep it */
-        s = r == 0 ? snap_build_trim(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
-        if (!s)
-                return -ENOMEM;
-
-        pthread_mutex_lock(&c->lock);
-        p = NULL;
-        for (struct proc *q = c->buckets[proc_bucket(c->nbuckets, pid, tid)]; q; q = q->next)
-                if (q->pid == pid && q->tid == tid && q->start == start) {
-                        p = q;
-                        break;
-                }
-        if (!p) {
-                p = proc_new(pid, tid, start);
-                if (!p) {
-                        pthread_mutex_unlock(&c->lock);
-                        snap_put(s);
-                        return -ENOMEM;
-                }
-                if (c->count >= c->nbuckets)
-                        cache_grow(c);
-                p->next = c->buckets[proc_bucket(c->nbuckets, pid, tid)];
-                c->buckets[proc_bucket(c->nbuckets, pid, tid)] = p;
-                c->count++;
+        else if (nprocfs_proc_exists(fs->ctx, pid, tid) < 0) {
+                r = -ENOENT;
+                goto fail;
         }
-        if (p->checked < now)
-                p->checked = now;
+        p = proc_new(c, pid, tid, start, dirfd);
+        if (!p) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        dirfd = -1; /* p's now */
+        /* the stat just read is the first file a reader wants: keep it, if
+         * it was this identity's (its process still there after the read) */
+        if (alive(fs, p) < 0) {
+                proc_destroy(p);
+                return -ENOENT;
+        }
+        s = r == 0 ? snap_build_trim(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
+        if (!s) {
+                proc_destroy(p);
+                return -ENOMEM;
+        }
+        pthread_mutex_lock(&c->lock);
+        p->checked = now;
+        if (c->count >= c->nbuckets)
+                cache_grow(c);
+        p->next = c->buckets[proc_bucket(c->nbuckets, pid, tid)];
+        c->buckets[proc_bucket(c->nbuckets, pid, tid)] = p;
+        c->count++;
         proc_ref(p);
         pthread_mutex_unlock(&c->lock);
         if (!install(fs, p, fs->stat_si, s))
                 snap_put(s);
         *ret = p;
         return 0;
+fail:
+        if (dirfd >= 0)
+                close(dirfd);
+        return r;
 }
 
 /* ---- what a process has ----------------------------------------------- */
@@ -791,45 +873,6 @@ static void owner_refresh(struct fs *fs, struct proc *p) {
 
 /* ---- parsing ---------------------------------------------------------- */
 
-/* On a live root a pid can be reused between the lookup and this read: the
- * file just read counts only if stat, read after it, still shows the start
- * time of the identity. */
-static int verify_identity(struct fs *fs, struct scratch *sc, struct proc *p, unsigned si,
-                           const struct nprocfs_rec *rec) {
-        uint64_t start = 0;
-
-        if (si == fs->stat_si)
-                start = rec_start(rec);
-        else {
-                struct nprocfs_rec *v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat);
-                int r;
-                if (!v)
-                        return -ENOMEM;
-                r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
-                if (r == -ENOENT || r == -ENOMEM)
-                        return r;
-                start = r == 0 ? rec_start(v) : 0;
-        }
-        return start == p->start ? 0 : -ENOENT;
-}
-
-int proc_verify(struct fs *fs, struct proc *p) {
-        struct scratch *sc = scratch_get(fs);
-        struct nprocfs_rec *v;
-        int r;
-
-        if (p->pid == 0)
-                return 0;
-        if (!fs->root_live)
-                return nprocfs_proc_exists(fs->ctx, p->pid, p->tid);
-        if (!sc || !(v = scratch_rec(&sc->verify, &nprocfs_schema_pid_stat)))
-                return -ENOMEM;
-        r = nprocfs_rec_read(fs->ctx, v, p->pid, p->tid);
-        if (r == -ENOENT || r == -ENOMEM)
-                return r;
-        return (r == 0 ? rec_start(v) : 0) == p->start ? 0 : -ENOENT;
-}
-
 static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
         const struct nprocfs_schema *s = nprocfs_schemas[si];
         struct scratch *sc = scratch_get(fs);
@@ -843,8 +886,10 @@ static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
         t0 = mono_ns();
         clock_gettime(CLOCK_REALTIME, &mt);
         r = nprocfs_rec_read(fs->ctx, rec, p->pid, p->tid);
+        /* a pid can be reused between the lookup and this read: the file
+         * counts only if the identity outlived the read */
         if (r == 0 && s->scope == NPROCFS_SCOPE_PID && fs->root_live)
-                r = verify_identity(fs, sc, p, si, rec);
+                r = proc_verify(fs, p);
         if (r == -ENOMEM)
                 return NULL;
         if (r < 0) {
@@ -907,11 +952,19 @@ found:
 
 int cache_init(struct fs *fs) {
         struct cache *c = &fs->cache;
+        struct rlimit rl;
+
+        /* an identity holds one descriptor while the kernel holds its
+         * process's names: as many as the system lets us */
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
 
         pthread_mutex_init(&c->lock, NULL);
         c->nbuckets = 256;
         c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
-        c->system = proc_new(0, 0, 0);
+        c->system = proc_new(c, 0, 0, 0, -1);
         if (!c->buckets || !c->system) {
                 free(c->buckets);
                 free(c->system);

@@ -12,9 +12,12 @@
  *   ops.c     the fuse_lowlevel_ops
  *   main.c    options, mount, signals, daemon, logging
  *
- * Identity: a process is (pid, start time), a thread (pid, tid, its start
- * time), so a recycled pid is another process: another cache entry, other
- * inode numbers, another generation. */
+ * Identity: on a live root a process (or thread) is its directory in the
+ * proc tree, held open: the kernel ties that descriptor to the process, so
+ * it is stale once the process is gone, however soon its pid is reused
+ * (start times do not tell apart two processes started in one clock tick).
+ * Each identity has a serial number; a recycled pid is another identity:
+ * another cache entry, other inode numbers, another generation. */
 #ifndef NPROCFS_FS_H
 #define NPROCFS_FS_H
 
@@ -94,6 +97,9 @@ struct proc {
         struct proc *next;    /* hash chain, under the cache lock */
         pid_t pid, tid;       /* 0, 0: the system-wide files */
         uint64_t start;       /* start time (stat starttime_ns), 0 if unknown */
+        uint64_t serial;      /* this identity's number, never reused */
+        int dirfd;            /* live roots: ROOT/<pid>[/task/<tid>] (O_PATH), or -1 */
+        atomic_bool dead;     /* found gone: a lookup makes a new identity */
         atomic_uint refs;     /* nodes and readers; 0: the sweep may free it */
         int64_t checked;      /* when (pid, tid) was last seen to be this identity */
         pthread_mutex_t lock; /* the fields below */
@@ -112,6 +118,7 @@ struct cache {
         struct proc **buckets;
         size_t nbuckets, count;
         struct proc *system;
+        atomic_uint_fast64_t serials;
 };
 
 /* ---- the inode table (inode.c) -------------------------------------- */
@@ -133,6 +140,7 @@ struct node {
         uint64_t nlookup; /* the kernel's references */
         unsigned refs;    /* ours: handlers, open files, children */
         uint8_t kind, schema;
+        uint8_t access;      /* K_VALUE: its field's enum nprocfs_access */
         struct node *parent; /* referenced */
         struct proc *proc;   /* referenced; NULL for root and the links */
         union {
@@ -169,7 +177,7 @@ struct nodes {
 struct nkey {
         uint8_t kind, schema;
         pid_t pid, tid;
-        uint64_t start;
+        uint64_t ident;    /* the identity's serial (struct proc), 0 if none */
         struct proc *proc; /* the identity above; a new node references it */
         const char *path;
         size_t path_len;
@@ -202,6 +210,10 @@ struct fs {
         const char *root_path; /* for log lines */
         bool root_live;        /* the root is a procfs: processes come and go */
         bool root_ours;        /* ... and the one of our pid namespace (/proc) */
+        uint8_t hidepid;       /* the served procfs's hidepid= (0, 1, 2, 4) */
+        bool subset_pid;       /* ... and subset=pid: no system-wide files */
+        gid_t hide_gid;        /* ... and gid=: a group hidepid spares */
+        uint64_t top_userns;   /* the inode of the daemon's user namespace */
         unsigned nschemas, stat_si;
         int64_t ttl; /* ns */
         struct fuse_session *se;
@@ -224,15 +236,15 @@ void proc_unref(struct proc *p);
 /* The current identity of pid (thread tid when non-zero), referenced:
  * cached for the TTL, else from a fresh read of its stat. -ENOENT. */
 int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret);
-/* The start time of (pid, tid) if an identity is cached; no I/O. */
-bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_start);
+/* The serial of (pid, tid)'s newest cached identity; no I/O. */
+bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_serial);
 /* 1 if the schema's source file exists for p, 0 if not. */
 int proc_has(struct fs *fs, struct proc *p, unsigned si);
 int proc_has_tasks(struct fs *fs, struct proc *p);
 int proc_owner(struct fs *fs, struct proc *p, struct owner *ret);
 /* The owners read now, not the cached ones. */
 int proc_owner_now(struct fs *fs, struct proc *p, struct owner *ret);
-/* 0 if (pid, tid) still has p's start time, else -ENOENT. */
+/* 0 if p is still alive, else -ENOENT (and p is marked dead). */
 int proc_verify(struct fs *fs, struct proc *p);
 /* The parse of schema si for p, fresh for a request that began at since:
  * from the cache within the TTL, else read now (one read shared by the
@@ -268,22 +280,37 @@ size_t nodes_count(struct fs *fs);
 struct known {
         pid_t pid, tid;
         fuse_ino_t parent;
+        struct proc *proc; /* referenced */
 };
 int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n);
 /* Inode numbers of kernel-known nodes of p (attributes to invalidate). */
 int nodes_of_proc(struct fs *fs, const struct proc *p, fuse_ino_t **ret, size_t *ret_n);
 
 /* perm.c */
+#define MAX_GROUPS 64
 struct creds {
         uint64_t uid[3], gid[3]; /* real, effective, saved */
         uint64_t capprm, capeff;
         uint64_t tgid;
-        bool has_ids, has_caps, has_tgid;
+        uint32_t groups[MAX_GROUPS]; /* supplementary groups */
+        unsigned ngroups;
+        bool has_ids, has_caps, has_tgid, groups_cut;
 };
+/* The served procfs's mount options (hidepid=, subset=, gid=) and the
+ * daemon's user namespace. */
+int perm_init(struct fs *fs);
 int read_creds(struct fs *fs, nprocfs_ctx *ctx, pid_t pid, pid_t tid, struct creds *ret);
 /* /proc's check for restricted files (PTRACE_MODE_READ_FSCREDS) of the
  * caller of req on p: 0, -EACCES, or -ENOENT when p is gone. */
 int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p);
+/* hidepid: may the caller of req see process p? min is the hidepid level
+ * that hides it (HIDEPID_NO_ACCESS for what is inside the process's
+ * directory, HIDEPID_INVISIBLE for the directory itself): 0, -ENOENT
+ * (invisible), -EACCES (visible, closed). */
+#define HIDEPID_NO_ACCESS  1
+#define HIDEPID_INVISIBLE  2
+#define HIDEPID_PTRACEABLE 4
+int perm_may_see(struct fs *fs, fuse_req_t req, struct proc *p, int min);
 /* The caller's thread group and thread, in the root's numbering. */
 int caller_ids(struct fs *fs, fuse_req_t req, pid_t *ret_pid, pid_t *ret_tid);
 

@@ -3,10 +3,10 @@
  *
  * A node is what the kernel holds an inode for: a process's directory, a
  * file's directory, one value. Its inode number is a hash of what it is
- * (kind, schema, pid, tid, start time, entry path), so the same entry keeps
- * its number while it exists, a listing can give d_ino without creating a
- * node, and a recycled pid (another start time) gets other numbers; the
- * generation is the start time too. A collision with a live node moves the
+ * (kind, schema, pid, tid, identity serial, entry path), so the same entry
+ * keeps its number while it exists, a listing can give d_ino without
+ * creating a node, and a recycled pid (another identity) gets other
+ * numbers; the generation is the identity's serial too. A collision with a live node moves the
  * newcomer to the next free number.
  *
  * Every reply that hands the kernel an entry (lookup, each readdirplus
@@ -31,7 +31,7 @@ static uint64_t key_hash(const struct nkey *k) {
         uint64_t h = mix(k->kind | (uint64_t)k->schema << 8 | (uint64_t)(uint32_t)k->pid << 16);
 
         h = mix(h ^ (uint32_t)k->tid);
-        h = mix(h ^ k->start);
+        h = mix(h ^ k->ident);
         for (size_t i = 0; i < k->path_len; i++)
                 h = (h ^ (unsigned char)k->path[i]) * UINT64_C(0x100000001b3);
         return mix(h);
@@ -45,9 +45,9 @@ static uint64_t ino_of_hash(uint64_t h) {
 
 static bool same(const struct node *n, const struct nkey *k) {
         pid_t pid = n->proc ? n->proc->pid : 0, tid = n->proc ? n->proc->tid : 0;
-        uint64_t start = n->proc ? n->proc->start : 0;
+        uint64_t ident = n->proc ? n->proc->serial : 0;
 
-        return n->kind == k->kind && n->schema == k->schema && pid == k->pid && tid == k->tid && start == k->start &&
+        return n->kind == k->kind && n->schema == k->schema && pid == k->pid && tid == k->tid && ident == k->ident &&
                n->path_len == k->path_len && memcmp(n->path, k->path, k->path_len) == 0;
 }
 
@@ -225,7 +225,7 @@ struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *paren
                 ;
         n->ino = ino;
         n->khash = h;
-        n->gen = k->start;
+        n->gen = k->ident;
         n->kind = k->kind;
         n->schema = k->schema;
         n->path_len = (uint16_t)k->path_len;
@@ -313,12 +313,16 @@ int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n) {
                         v = nv;
                         cap = nc;
                 }
+                proc_ref(x->proc);
                 v[n++] = (struct known){ .pid = x->proc->pid,
                                          .tid = x->proc->tid,
-                                         .parent = x->parent ? x->parent->ino : FUSE_ROOT_ID };
+                                         .parent = x->parent ? x->parent->ino : FUSE_ROOT_ID,
+                                         .proc = x->proc };
         }
         pthread_mutex_unlock(&t->lock);
         if (r < 0) {
+                for (size_t i = 0; i < n; i++)
+                        proc_unref(v[i].proc);
                 free(v);
                 return r;
         }

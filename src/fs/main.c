@@ -287,7 +287,7 @@ static int fs_setup(struct fs *fs, const struct cli *cli) {
                 fs->ctx = fs->live;
         fs->root_live = nprocfs_ctx_is_live(fs->ctx);
         fs->root_ours = fs->root_live && (fs->ctx == fs->live || procfs_is_ours(fs->ctx));
-        return 0;
+        return perm_init(fs);
 }
 
 static void fs_teardown(struct fs *fs) {

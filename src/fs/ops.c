@@ -117,8 +117,11 @@ static bool in_file(const struct node *n) {
         return n->kind == K_DIR || n->kind == K_VALUE;
 }
 
+/* /proc's ptrace check guards it: a restricted file, or one field of a
+ * file that /proc shows others as a placeholder */
 static bool restricted(const struct node *n) {
-        return in_file(n) && (nprocfs_schemas[n->schema]->flags & NPROCFS_S_RESTRICTED);
+        return in_file(n) &&
+               ((nprocfs_schemas[n->schema]->flags & NPROCFS_S_RESTRICTED) || n->access == NPROCFS_A_PTRACE);
 }
 
 static struct nkey key_for(uint8_t kind, uint8_t schema, struct proc *p, const char *path, size_t len) {
@@ -126,7 +129,7 @@ static struct nkey key_for(uint8_t kind, uint8_t schema, struct proc *p, const c
                               .schema = schema,
                               .pid = p ? p->pid : 0,
                               .tid = p ? p->tid : 0,
-                              .start = p ? p->start : 0,
+                              .ident = p ? p->serial : 0,
                               .proc = p,
                               .path = path,
                               .path_len = len };
@@ -181,6 +184,48 @@ static void gone(struct fs *fs, const struct node *n) {
                 bg_inval_entry(fs, FUSE_ROOT_ID, x->proc->pid);
         else if (x && x->parent)
                 bg_inval_entry(fs, x->parent->ino, x->proc->tid);
+}
+
+/* The process of n: its identity, or NULL for the root and the links. */
+static struct proc *proc_of(const struct node *n) {
+        return n->proc && n->proc->pid ? n->proc : NULL;
+}
+
+/* An error r met on n: a process found gone is dropped from the kernel's
+ * names, and when its pid names another process now, the caller is told to
+ * look the path up again (ESTALE: the kernel walks it once more, asking for
+ * every name), which then finds that process: a reader never gets the
+ * data of a pid's previous process, nor ENOENT for a process alive. */
+static int vanished(struct fs *fs, const struct node *n, int r) {
+        struct proc *p = proc_of(n);
+
+        if (r != -ENOENT || !p || proc_verify(fs, p) == 0)
+                return r; /* a file its process does not have (a kernel thread's environ) */
+        gone(fs, n);
+        if (fs->root_live && nprocfs_proc_exists(fs->ctx, p->pid, p->tid) == 0)
+                return -ESTALE;
+        return -ENOENT;
+}
+
+/* What every request on n checks first: that its process is the one it
+ * was looked up as, and (hidepid) that the caller may see it. min is the
+ * hidepid level that hides n from a caller /proc would not show it to. */
+static int node_check(struct fs *fs, fuse_req_t req, const struct node *n, int min) {
+        struct proc *p = proc_of(n);
+        int r;
+
+        if (!p)
+                return 0;
+        r = proc_verify(fs, p);
+        if (r < 0)
+                return vanished(fs, n, r);
+        return perm_may_see(fs, req, p, min);
+}
+
+/* Names of processes are looked up again at every path walk when some
+ * callers may not see them (hidepid): the kernel's names are shared. */
+static double name_timeout(const struct fs *fs, uint8_t kind) {
+        return fs->hidepid && (kind == K_PROC || kind == K_THREAD) ? 0 : NAME_TIMEOUT;
 }
 
 static int parse_id(const char *name, size_t len, pid_t *ret) {
@@ -279,10 +324,23 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                 gid = in_file(n) ? o.file_gid : o.dir_gid;
         }
         switch (n->kind) {
-        case K_ROOT:
         case K_PROC:
-        case K_TASKS:
         case K_THREAD:
+                if (fs->hidepid) {
+                        /* hidepid=noaccess: listed, but closed to this caller,
+                         * which the kernel learns from the mode, asked again
+                         * at each walk */
+                        r = perm_may_see(fs, req, n->proc, HIDEPID_NO_ACCESS);
+                        if (r < 0 && r != -EACCES)
+                                return r;
+                        fill_attr(st, n->ino, S_IFDIR | (r == 0 ? 0555 : 0), uid, gid, 0, &t);
+                        *timeout = 0;
+                        return 0;
+                }
+                fill_attr(st, n->ino, S_IFDIR | 0555, uid, gid, 0, &t);
+                return 0;
+        case K_ROOT:
+        case K_TASKS:
                 fill_attr(st, n->ino, S_IFDIR | 0555, uid, gid, 0, &t);
                 return 0;
         case K_DIR:
@@ -294,17 +352,25 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
 
                 if (!ds) {
                         r = snap_get(fs, n->proc, n->schema, since, &own);
-                        if (r < 0) {
-                                if (r == -ENOENT)
-                                        gone(fs, n);
-                                return r;
-                        }
+                        if (r < 0)
+                                return vanished(fs, n, r);
                         ds = own;
                         ent = snap_walk(ds, n->path, n->path_len);
                 }
                 if (ent == NONE || ds->ents[ent].is_dir) {
                         snap_put(own);
                         return -ENOENT;
+                }
+                if (restricted(n)) {
+                        /* its size would be a piece of it, and the kernel
+                         * would show one caller's attributes to the next:
+                         * size 0, as /proc's own files (opens read it
+                         * directly), and asked for each time (getattr
+                         * checks who asks) */
+                        fill_attr(st, n->ino, S_IFREG | file_perm(s), uid, gid, 0, &ds->mtime);
+                        *timeout = 0;
+                        snap_put(own);
+                        return 0;
                 }
                 size = ds->ents[ent].size;
                 pthread_mutex_lock(value_lock(fs, n));
@@ -403,6 +469,8 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                         *c = (struct child){ .kind = K_THREAD_SELF };
                         return 0;
                 }
+                if (fs->subset_pid)
+                        return -ENOENT;
                 return schema_child(fs, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false, name, len, c);
         case K_PROC:
                 if (len == 4 && memcmp(name, "task", 4) == 0) {
@@ -430,11 +498,8 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                                 return r;
                 }
                 r = snap_get(fs, dir->proc, dir->schema, since, &s);
-                if (r < 0) {
-                        if (r == -ENOENT)
-                                gone(fs, dir);
-                        return r;
-                }
+                if (r < 0)
+                        return vanished(fs, dir, r);
                 d = snap_walk(s, dir->path, dir->path_len);
                 x = d != NONE && s->ents[d].is_dir ? snap_find(s, d, name, len) : NONE;
                 if (x == NONE) {
@@ -466,6 +531,11 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
                 r = proc_resolve(fs, c->id, 0, &p);
                 if (r < 0)
                         return r;
+                r = perm_may_see(fs, req, p, HIDEPID_INVISIBLE);
+                if (r < 0) {
+                        proc_unref(p);
+                        return r;
+                }
                 break;
         case K_THREAD:
                 r = proc_resolve(fs, dir->proc->pid, c->id, &p);
@@ -494,6 +564,8 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
         proc_unref(p); /* the node holds its own */
         if (!n)
                 return -ENOMEM;
+        if (c->kind == K_VALUE && ds->ents[c->ent].field)
+                n->access = ds->ents[c->ent].field->access;
         r = node_attr(fs, req, n, c->kind == K_VALUE ? ds : NULL, c->ent, since, st, timeout);
         if (r < 0) {
                 nodes_unlookup(fs, n);
@@ -517,7 +589,7 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
                 k = key_for(c->kind, 0, NULL, "", 0);
                 k.pid = c->kind == K_PROC ? c->id : dir->proc->pid;
                 k.tid = c->kind == K_PROC ? 0 : c->id;
-                proc_peek(fs, k.pid, k.tid, &k.start);
+                proc_peek(fs, k.pid, k.tid, &k.ident);
                 return nodes_ino_of(fs, &k);
         case K_SELF:
         case K_THREAD_SELF:
@@ -591,6 +663,29 @@ static int add_ids(struct dirh *d, uint8_t kind, const pid_t *ids, size_t n) {
         return 0;
 }
 
+/* Keeps of ids the processes the caller of req may see (hidepid). */
+static int visible_ids(struct fs *fs, fuse_req_t req, pid_t *ids, size_t *n) {
+        size_t kept = 0;
+
+        for (size_t i = 0; i < *n; i++) {
+                struct proc *p;
+                int r = proc_resolve(fs, ids[i], 0, &p);
+
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        continue;
+                r = perm_may_see(fs, req, p, HIDEPID_INVISIBLE);
+                proc_unref(p);
+                if (r == -ENOMEM)
+                        return r;
+                if (r == 0)
+                        ids[kept++] = ids[i];
+        }
+        *n = kept;
+        return 0;
+}
+
 /* A file's directory: pins the current parse and lists it. */
 static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, int64_t since) {
         struct snap *s;
@@ -603,11 +698,8 @@ static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct d
                         return r;
         }
         r = snap_get(fs, n->proc, n->schema, since, &s);
-        if (r < 0) {
-                if (r == -ENOENT)
-                        gone(fs, n);
-                return r;
-        }
+        if (r < 0)
+                return vanished(fs, n, r);
         sdir = snap_walk(s, n->path, n->path_len);
         if (sdir == NONE || !s->ents[sdir].is_dir) {
                 snap_put(s);
@@ -635,7 +727,8 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
         d->n = 0;
         switch (n->kind) {
         case K_ROOT:
-                r = add_schemas(fs, d, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false);
+                if (!fs->subset_pid)
+                        r = add_schemas(fs, d, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false);
                 if (r == 0 && has_link(fs, K_SELF))
                         r = add_kid(d, (struct child){ .kind = K_SELF });
                 if (r == 0 && has_link(fs, K_THREAD_SELF))
@@ -649,6 +742,8 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
                                         ids[kept++] = ids[i];
                         nids = kept;
                 }
+                if (r == 0 && fs->hidepid)
+                        r = visible_ids(fs, req, ids, &nids);
                 if (r == 0)
                         r = add_ids(d, K_PROC, ids, nids);
                 break;
@@ -709,13 +804,15 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name) {
         int r = -ENOENT;
 
         if (dir)
+                r = node_check(fs, req, dir, HIDEPID_NO_ACCESS);
+        if (r == 0)
                 r = find_child(fs, req, dir, name, strlen(name), since, &ds, &c);
         if (r == 0)
                 r = child_enter(fs, req, dir, ds, &c, since, &n, &e.attr, &e.attr_timeout);
         if (r == 0) {
                 e.ino = n->ino;
                 e.generation = n->gen;
-                e.entry_timeout = NAME_TIMEOUT;
+                e.entry_timeout = name_timeout(fs, n->kind);
                 if (fuse_reply_entry(req, &e) != 0)
                         nodes_unlookup(fs, n); /* it never reached the kernel */
         } else
@@ -748,8 +845,11 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         int r = n ? 0 : -ENOENT;
 
         (void)fi;
+        if (r == 0)
+                r = node_check(fs, req, n,
+                               n->kind == K_PROC || n->kind == K_THREAD ? HIDEPID_INVISIBLE : HIDEPID_NO_ACCESS);
         if (r == 0 && restricted(n) && n->kind == K_VALUE)
-                r = perm_may_read(fs, req, n->proc); /* a size is a piece of the value */
+                r = perm_may_read(fs, req, n->proc); /* that it is there at all */
         if (r == 0)
                 r = node_attr(fs, req, n, NULL, NONE, mono_ns(), &st, &timeout);
         if (r == 0)
@@ -784,6 +884,8 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         struct dirh *d = NULL;
         int r = !n ? -ENOENT : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF ? -ENOTDIR : 0;
 
+        if (r == 0)
+                r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
         if (r == 0 && !(d = calloc(1, sizeof(*d))))
                 r = -ENOMEM;
         if (r == 0 && n->kind == K_DIR)
@@ -817,6 +919,8 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
         int r = n ? 0 : -ENOENT;
 
         if (r == 0 && (off == 0 || !d->filled))
+                r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
+        if (r == 0 && (off == 0 || !d->filled))
                 r = fill(fs, req, n, d, since);
         if (r == 0 && (!(buf = malloc(size)) || (plus && !(added = calloc(size / 64 + 1, sizeof(*added))))))
                 r = -ENOMEM;
@@ -836,7 +940,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
                                 continue; /* gone since the listing was made */
                         e.ino = child->ino;
                         e.generation = child->gen;
-                        e.entry_timeout = NAME_TIMEOUT;
+                        e.entry_timeout = name_timeout(fs, child->kind);
                 } else {
                         e.attr.st_ino = child_ino(fs, n, d, c);
                         e.attr.st_mode = child_type(c);
@@ -959,12 +1063,13 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
 
         if (r == 0 && ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)))
                 r = -EROFS;
+        if (r == 0)
+                r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
         if (r == 0 && restricted(n))
                 r = perm_may_read(fs, req, n->proc);
         if (r == 0) {
                 r = snap_get(fs, n->proc, n->schema, mono_ns(), &s);
-                if (r == -ENOENT)
-                        gone(fs, n);
+                r = vanished(fs, n, r);
         }
         if (r == 0) {
                 ent = snap_walk(s, n->path, n->path_len);
@@ -1043,6 +1148,9 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         int r;
 
         memset(x->value, 0, sizeof(x->value));
+        r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
+        if (r < 0)
+                return r;
         if (!in_file(n))
                 return 0;
         s = nprocfs_schemas[n->schema];
@@ -1062,7 +1170,7 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         }
         r = snap_get(fs, n->proc, n->schema, mono_ns(), &snap);
         if (r < 0)
-                return r;
+                return vanished(fs, n, r);
         ent = snap_walk(snap, n->path, n->path_len);
         if (ent == NONE || snap->ents[ent].is_dir) {
                 snap_put(snap);

@@ -277,6 +277,9 @@ static void put_roff(const char *t) {
                 fputs(*t == '\\' ? "\\e" : (char[]){ *t, 0 }, stdout);
 }
 
+/* /proc shows these fields to others as a placeholder; the tree refuses them */
+static const char ptrace_note[] = " Only with ptrace read access on the process (else EACCES).";
+
 static void print_fields(const struct nprocfs_schema *s, const struct nprocfs_field *f, size_t n, bool row, bool man) {
         for (size_t i = 0; i < n; i++) {
                 const char *unit = nprocfs_unit_name(f[i].unit);
@@ -288,13 +291,13 @@ static void print_fields(const struct nprocfs_schema *s, const struct nprocfs_fi
                         print_source(s, &f[i], row);
                         printf("; since %s.\n", f[i].kver);
                         put_roff(f[i].doc);
-                        printf(".\n");
+                        printf(".%s\n", f[i].access == NPROCFS_A_PTRACE ? ptrace_note : "");
                         continue;
                 }
                 printf("| `%s%s` | %s | %s | ", row ? "<row>/" : "", f[i].name, nprocfs_type_name(f[i].type),
                        *unit ? unit : "-");
                 print_source(s, &f[i], row);
-                printf(" | %s | %s |\n", f[i].kver, f[i].doc);
+                printf(" | %s | %s%s |\n", f[i].kver, f[i].doc, f[i].access == NPROCFS_A_PTRACE ? ptrace_note : "");
         }
 }
 
