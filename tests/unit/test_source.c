@@ -1,9 +1,9 @@
 /* What a source file may be: only a regular file is read, whatever the root,
- * and nothing blocks.
+ * nothing blocks, and nothing costs more memory than the size limit.
  *
  * A snapshot root: a copy of fixtures/linux-6.18 made under /tmp, with a
  * FIFO at meminfo and at 10322/status, a socket at 10322/stat, a device at
- * 10322/statm (where mknod is allowed).
+ * 10322/statm (where mknod is allowed) and a sparse 2 GiB file at 10324/status.
  * A live root: a procfs of our own, in a mount namespace of our own (so root
  * only; skipped otherwise), with a FIFO bound over meminfo and over our
  * status, a directory over sys/kernel whose osrelease is a directory, and
@@ -47,6 +47,7 @@ static int make_socket(const char *path) {
 
 static int make_snapshot(struct trees *t) {
         char cmd[512], path[128];
+        int fd;
 
         if (!mkdtemp(t->snap))
                 return -1;
@@ -66,6 +67,11 @@ static int make_snapshot(struct trees *t) {
         if (unlink(path) < 0)
                 return -1;
         t->have_device = mknod(path, S_IFCHR | 0644, makedev(1, 3)) == 0; /* /dev/null's numbers */
+        snprintf(path, sizeof(path), "%s/10324/status", t->snap);
+        fd = open(path, O_WRONLY | O_TRUNC);
+        if (fd < 0 || ftruncate(fd, INT64_C(2) << 30) < 0)
+                return -1;
+        close(fd);
         return nprocfs_open(t->snap, 0, &t->snap_ctx) < 0 ? -1 : 0;
 }
 
@@ -193,6 +199,20 @@ static void test_a_device_is_refused(void **state) {
         assert_int_equal(read_errno(t->snap_ctx, "10322/statm"), -EINVAL);
 }
 
+/* 10324/status: 2 GiB of holes */
+static void test_a_file_over_the_limit_is_refused_by_its_size_alone(void **state) {
+        struct trees *t = *state;
+        char *buf = NULL;
+        size_t cap = 0;
+
+        alarm(10);
+        assert_int_equal(nprocfs_read_path(t->snap_ctx, "10324/status", &buf, &cap), -EFBIG);
+        alarm(0);
+        /* no buffer was even made */
+        assert_null(buf);
+        assert_int_equal(cap, 0);
+}
+
 /* fixtures/linux-6.18/10324/stat: "10324 (sleep) S 10322 ..." */
 static void test_the_snapshot_beside_them_reads(void **state) {
         struct trees *t = *state;
@@ -255,18 +275,55 @@ static void test_the_live_files_beside_them_read(void **state) {
         nprocfs_rec_release(&l.rec);
 }
 
+/* /proc/kallsyms says it is 0 bytes long and is megabytes: only the read
+ * finds out. The buffer stops at the limit, and one grown past 1 MiB is
+ * not kept after the failure. */
+static void test_a_live_file_over_the_limit_keeps_no_big_buffer(void **state) {
+        nprocfs_ctx *ctx;
+        char *buf = NULL;
+        size_t cap = 0;
+        ssize_t n;
+
+        (void)state;
+        assert_int_equal(nprocfs_open(NULL, 0, &ctx), 0);
+        n = nprocfs_read_path(ctx, "kallsyms", &buf, &cap);
+        if (n < 3 << 20) {
+                free(buf);
+                nprocfs_close(ctx);
+                print_message("needs a /proc/kallsyms of 3 MiB or more\n");
+                skip();
+        }
+        free(buf);
+        buf = NULL;
+        cap = 0;
+        nprocfs_ctx_set_max_file(ctx, 64 << 10);
+        assert_int_equal(nprocfs_read_path(ctx, "kallsyms", &buf, &cap), -EFBIG);
+        assert_non_null(buf);                  /* small: kept for the next read */
+        assert_int_equal(cap, (64 << 10) + 1); /* the limit and its NUL, no more */
+        free(buf);
+        buf = NULL;
+        cap = 0;
+        nprocfs_ctx_set_max_file(ctx, 2 << 20);
+        assert_int_equal(nprocfs_read_path(ctx, "kallsyms", &buf, &cap), -EFBIG);
+        assert_null(buf);
+        assert_int_equal(cap, 0);
+        nprocfs_close(ctx);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_a_fifo_at_meminfo_is_refused_without_blocking),
                 cmocka_unit_test(test_a_fifo_at_a_status_is_refused_without_blocking),
                 cmocka_unit_test(test_a_socket_is_refused),
                 cmocka_unit_test(test_a_device_is_refused),
+                cmocka_unit_test(test_a_file_over_the_limit_is_refused_by_its_size_alone),
                 cmocka_unit_test(test_the_snapshot_beside_them_reads),
                 cmocka_unit_test(test_a_fifo_over_a_live_meminfo_is_refused_without_blocking),
                 cmocka_unit_test(test_a_fifo_over_a_live_status_is_refused_without_blocking),
                 cmocka_unit_test(test_a_directory_over_a_live_file_is_refused),
                 cmocka_unit_test(test_a_device_over_a_live_file_is_refused),
                 cmocka_unit_test(test_the_live_files_beside_them_read),
+                cmocka_unit_test(test_a_live_file_over_the_limit_keeps_no_big_buffer),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
