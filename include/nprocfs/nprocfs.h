@@ -257,9 +257,11 @@ bool nprocfs_ctx_is_live(const nprocfs_ctx *ctx); /* the root is the kernel's ow
 /* Largest file the library reads (default 64 MiB); larger is -EFBIG. */
 void nprocfs_ctx_set_max_file(nprocfs_ctx *ctx, size_t max);
 
-/* Reads ROOT/path whole into *buf (grown with realloc as needed; *cap is its
- * size) and NUL-terminates it. Returns the length. -ENOENT also for a process
- * that is gone (the kernel's ESRCH). */
+/* Reads ROOT/path whole into *buf (grown with realloc as needed, to at most
+ * the size limit + 1; *cap is its size) and NUL-terminates it. Returns the
+ * length. -ENOENT also for a process that is gone (the kernel's ESRCH);
+ * -EINVAL or -EISDIR for what is not a regular file; -EFBIG past the limit.
+ * On failure a buffer bigger than 1 MiB is freed (*buf NULL, *cap 0). */
 ssize_t nprocfs_read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t *cap);
 
 /* Opens ROOT/path inside the root, for a caller that reads it itself. */

@@ -85,9 +85,22 @@ void scratch_release(struct fs *fs) {
         pthread_setspecific(fs->scratch_key, NULL);
 }
 
+/* Buffers kept per thread for the next parse, up to this size: a stranger's
+ * 64 MiB command line must not stay pinned in every thread. */
+#define SCRATCH_KEEP (1u << 20)
+
+/* A slot's record, for a read into it. What the last read left there is
+ * dead by now (a parse keeps only its snapshot, a credential check its
+ * copy), so a buffer past SCRATCH_KEEP goes before the read: the records
+ * not trimmed after their parse (the identity check's stat, the
+ * credentials' status) hold a stranger's huge file only until the thread
+ * reads one of their kind again. (A failed read frees its own buffer: the
+ * library does.) */
 static struct nprocfs_rec *scratch_rec(struct nprocfs_rec **slot, const struct nprocfs_schema *s) {
         if (!*slot && nprocfs_rec_new(s, slot) < 0)
                 return NULL;
+        if ((*slot)->cap > SCRATCH_KEEP)
+                nprocfs_rec_release(*slot);
         return *slot;
 }
 
@@ -306,10 +319,6 @@ static struct snap *snap_error(int err, int64_t parsed, const struct timespec *m
 }
 
 #define ALIGN8(x) (((x) + 7) & ~(size_t)7)
-
-/* Buffers kept per thread for the next parse, up to this size: a stranger's
- * 64 MiB command line must not stay pinned in every thread. */
-#define SCRATCH_KEEP (1u << 20)
 
 static void scratch_trim(struct builder *b, struct nprocfs_rec *rec) {
         if (b->acap > SCRATCH_KEEP) {

@@ -378,6 +378,13 @@ int main(int argc, char **argv) {
                 log_syslog = true;
         }
         mallopt(M_ARENA_MAX, 2); /* a few threads, small parses: fewer arenas, less to keep */
+        /* Past the size a thread keeps for its next parse (SCRATCH_KEEP), a
+         * block is a mapping of its own, given back when it is freed. Left
+         * to itself glibc raises this threshold to the biggest block freed
+         * (up to 32 MiB, and the trim threshold to twice that), so that after
+         * one huge parse the next ones are carved from the heap and stay
+         * there, freed but kept, until a malloc_trim. */
+        mallopt(M_MMAP_THRESHOLD, 1 << 20);
 
         life.fs = &fs;
         pthread_mutex_init(&life.lock, NULL);

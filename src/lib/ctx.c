@@ -1,8 +1,9 @@
 /* The context: one proc root, opened once as a directory fd, through which
  * every read is resolved. The root is untrusted (it may be a stranger's
- * snapshot), so reads use openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS):
- * a link can never lead out of it, and only regular files are read, with
- * O_NONBLOCK so a FIFO cannot block the open. */
+ * snapshot, or a container's /proc with its own mounts on it), so reads use
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a link can never lead
+ * out of it. Only regular files are read, none blocks the open (O_NONBLOCK),
+ * and none costs more memory than the size limit allows (read_all). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -91,83 +92,146 @@ int nprocfs_open_path(nprocfs_ctx *ctx, const char *path, int flags) {
         return open_in_root(ctx, path, flags);
 }
 
-/* Reads fd to its end into *buf. A vanished process shows as ESRCH on read. */
-static ssize_t read_all(int fd, size_t max, char **buf, size_t *cap) {
-        size_t len = 0;
+/* A buffer bigger than this is not kept after a failed read: a refused
+ * source (a stream that never ends, a file over the limit) must not leave
+ * max_file bytes behind in every record that met it. Smaller ones stay, so
+ * that a scan meeting exited processes does not allocate again. */
+#define KEEP_AFTER_FAILURE (1u << 20)
 
-        if (*cap < 4096 || !*buf) {
-                char *b = realloc(*buf, 4096);
+static ssize_t read_some(int fd, void *p, size_t n) {
+        for (;;) {
+                ssize_t r = read(fd, p, n);
+                if (r >= 0)
+                        return r;
+                if (errno != EINTR)
+                        return errno == ESRCH ? -ENOENT : -errno;
+        }
+}
+
+/* Reads fd to its end into *buf, NUL-terminated. size is the file's own
+ * size where it has one (a snapshot's file), else 0 (procfs says 0): the
+ * buffer is made that big at once. The buffer never grows past max + 1, so
+ * that a source that does not end costs no more than the largest one
+ * allowed; a file of exactly max bytes fills it and sees its end by one more
+ * read, into a byte of the stack. A vanished process (ESRCH) is -ENOENT. */
+static ssize_t read_all(int fd, size_t max, size_t size, char **buf, size_t *cap) {
+        size_t limit = max < SIZE_MAX ? max + 1 : max, want = size < 4095 ? 4096 : size + 1, len = 0;
+        ssize_t n;
+
+        if (want > limit)
+                want = limit;
+        if (*cap < want || !*buf) {
+                char *b = realloc(*buf, want);
                 if (!b)
                         return -ENOMEM;
                 *buf = b;
-                *cap = 4096;
+                *cap = want;
         }
         for (;;) {
-                ssize_t n;
-
                 if (len + 1 >= *cap) {
-                        /* a file of exactly max bytes must still see its end;
-                         * the buffer grows only while len <= max, so to at
-                         * most 2 max + 2 */
-                        size_t ncap = *cap * 2;
-                        char *b = realloc(*buf, ncap);
+                        size_t ncap = *cap > limit / 2 ? limit : *cap * 2;
+                        char *b, c;
 
+                        if (*cap >= limit) {
+                                /* full at max bytes: the end, or one too many */
+                                n = read_some(fd, &c, 1);
+                                if (n < 0)
+                                        return n;
+                                if (n > 0)
+                                        return -EFBIG;
+                                break;
+                        }
+                        b = realloc(*buf, ncap);
                         if (!b)
                                 return -ENOMEM;
                         *buf = b;
                         *cap = ncap;
                 }
-                n = read(fd, *buf + len, *cap - len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return errno == ESRCH ? -ENOENT : -errno;
-                }
+                n = read_some(fd, *buf + len, *cap - len - 1);
+                if (n < 0)
+                        return n;
                 if (n == 0)
                         break;
                 len += (size_t)n;
                 if (len > max)
-                        return -EFBIG;
+                        return -EFBIG; /* a buffer from before a lower limit */
         }
         (*buf)[len] = 0;
         return (ssize_t)len;
 }
 
-/* A snapshot's file is first opened as a path only and checked: opening a
- * FIFO could block and opening a device can have effects of its own. Only a
- * regular file is then opened for reading, through its O_PATH descriptor. */
-static int open_snapshot_file(nprocfs_ctx *ctx, const char *path) {
-        char self[64];
+/* Opens a source file for reading; *ret_size is its size where it has one.
+ *
+ * The careful way, for every root: the file is first opened as a path only
+ * (O_PATH opens no FIFO and no device) and checked. Opening a FIFO for
+ * reading blocks until a writer comes, and reading it blocks until it
+ * writes; opening a device can act on its own (a watchdog, a tape, a
+ * modem line) and the daemon, as root, may open devices the container that
+ * put one there may not; a directory reads as nothing. So only a regular
+ * file is opened for reading, through its O_PATH descriptor (the very file
+ * checked, not its name again), and one whose size is over the limit is
+ * refused before a byte is allocated.
+ *
+ * The quick way, on a live root: a procfs mount holds no FIFO, socket or
+ * device, and opening its files does nothing but open them, so a file on
+ * the root's own mount is opened directly, in the one syscall the read
+ * needs anyway (the careful way costs three more: fstat, the reopen through
+ * /proc/self/fd, close). Whatever else a live root shows got there by a
+ * mount: a container's bind mount over its /proc/meminfo, lxcfs, Docker's
+ * read-only /proc/sys. RESOLVE_NO_XDEV refuses to cross one (EXDEV), and
+ * those take the careful way. O_NONBLOCK still keeps /proc/kmsg's kind
+ * from waiting. */
+static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
+        char self[32];
         struct stat st;
-        int pfd = open_in_root(ctx, path, O_PATH), fd;
+        int pfd, fd;
 
+        if (ctx->live && !ctx->no_openat2) {
+                fd = sys_openat2(ctx->root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                                 RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV);
+                if (fd >= 0) {
+                        *ret_size = 0;
+                        return fd;
+                }
+                /* ENOSYS: the careful way falls back to the old kernels' walk */
+                if (errno != EXDEV && errno != ENOSYS)
+                        return errno == ESRCH ? -ENOENT : -errno;
+        }
+        pfd = open_in_root(ctx, path, O_PATH);
         if (pfd < 0)
                 return pfd;
-        if (fstat(pfd, &st) < 0) {
-                fd = -errno;
-                goto out;
-        }
-        if (!S_ISREG(st.st_mode)) {
+        if (fstat(pfd, &st) < 0)
+                fd = errno == ESRCH ? -ENOENT : -errno;
+        else if (!S_ISREG(st.st_mode))
                 fd = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-                goto out;
+        else if ((uint64_t)st.st_size > ctx->max_file)
+                fd = -EFBIG;
+        else {
+                snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+                fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+                if (fd < 0)
+                        fd = errno == ESRCH ? -ENOENT : -errno;
+                else
+                        *ret_size = (size_t)st.st_size;
         }
-        snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
-        fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                fd = -errno;
-out:
         close(pfd);
         return fd;
 }
 
 static ssize_t read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t *cap) {
+        size_t size = 0;
         ssize_t n;
-        int fd = ctx->live ? open_in_root(ctx, path, O_RDONLY | O_NOCTTY) : open_snapshot_file(ctx, path);
+        int fd = open_source(ctx, path, &size);
 
         if (fd < 0)
                 return fd;
-        n = read_all(fd, ctx->max_file, buf, cap);
+        n = read_all(fd, ctx->max_file, size, buf, cap);
         close(fd);
+        if (n < 0 && *cap > KEEP_AFTER_FAILURE) {
+                free(*buf);
+                *buf = NULL;
+                *cap = 0;
+        }
         return n;
 }
 

@@ -764,8 +764,8 @@ int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t
         }
         n = np_ctx_read_into(ctx, path, rec);
         if (n < 0) {
-                /* the buffer was overwritten, maybe moved: what the last
-                 * parse pointed into it is gone */
+                /* the buffer was overwritten, maybe moved or freed: what
+                 * the last parse pointed into it is gone */
                 rec_reset(rec);
                 /* what is not "gone" or "refused" is a root that is not a
                  * proc tree here: a link loop, a directory, a FIFO, a file
