@@ -54,7 +54,7 @@ target caps setpriv --reuid=$U1 --regid=$G1 --clear-groups --inh-caps=+net_raw -
 target undumpable setpriv --reuid=$U1 --regid=$G1 --clear-groups $PY -c \
         'import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(300)' # PR_SET_DUMPABLE 0
 # a zombie that exited 3, under a parent that never waits
-target zparent bash -c '(exit 3) & exec sleep 300'
+target zparent bash -c '(sleep 0.3; exit 3) & exec sleep 300' # it exits after the exec: nobody reaps it
 for ((i = 0; i < 100; i++)); do
         z=$(cat "/proc/${TGT[zparent]}/task/${TGT[zparent]}/children" 2>/dev/null)
         [ -n "$z" ] && grep -q '^State:.*Z' "/proc/${z// /}/status" 2>/dev/null && break
