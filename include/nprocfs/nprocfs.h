@@ -95,6 +95,14 @@ struct nprocfs_field {
         uint8_t unit;   /* enum nprocfs_unit */
         uint8_t conv;   /* enum nprocfs_conv */
         uint8_t access; /* enum nprocfs_access */
+        uint8_t flags;  /* enum nprocfs_field_flags */
+};
+
+enum nprocfs_field_flags {
+        /* a total since boot or since the process started: it only grows
+         * (until a reboot, or the process is gone), and a rate of it means
+         * something; a Prometheus counter */
+        NPROCFS_FF_CUMULATIVE = 1u << 0,
 };
 
 /* Who may see a field's value. /proc shows some fields of a file anyone may
