@@ -131,6 +131,10 @@ struct nprocfs_schema {
         const char *name; /* the tree's directory name: the /proc file's name */
         const char *path; /* path below the pid dir or the root ("status", "sys/kernel/osrelease") */
         const char *doc;
+        /* what one row (table files) or one group of fields (G rows) is, as
+         * a word: "cpu", "limit"; NULL for files with neither. Metrics name
+         * their row label by it. */
+        const char *row_name;
         const struct nprocfs_field *fields;
         const struct nprocfs_field *row_fields; /* table files: the fields of each row */
         int (*parse)(struct nprocfs_rec *rec, const struct nprocfs_env *env);

@@ -370,6 +370,24 @@ static void test_every_schema_has_a_parser_and_a_path(void **state) {
         }
 }
 
+/* Rows and groups are labelled by what they are (metrics); a file with
+ * neither has no such word. */
+static void test_rows_and_groups_say_what_they_are(void **state) {
+        (void)state;
+        FOREACH_SCHEMA(s) {
+                bool groups = false;
+                for (unsigned i = 0; i < s->nfields; i++)
+                        groups |= strchr(s->fields[i].name, '/') != NULL;
+                if (s->nrow_fields > 0 || groups) {
+                        assert_non_null(s->row_name);
+                        assert_true(good_component(s->row_name, strlen(s->row_name)));
+                } else
+                        assert_null(s->row_name);
+        }
+        assert_string_equal(nprocfs_schema_sys_stat.row_name, "cpu");
+        assert_string_equal(nprocfs_schema_pid_limits.row_name, "limit");
+}
+
 static void test_type_and_unit_names(void **state) {
         (void)state;
         assert_string_equal(nprocfs_type_name(NPROCFS_T_U64), "u64");
@@ -402,6 +420,7 @@ int main(void) {
                 cmocka_unit_test(test_schema_names_are_unique_per_scope),
                 cmocka_unit_test(test_schema_find_finds_every_schema),
                 cmocka_unit_test(test_every_schema_has_a_parser_and_a_path),
+                cmocka_unit_test(test_rows_and_groups_say_what_they_are),
                 cmocka_unit_test(test_type_and_unit_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
