@@ -55,6 +55,7 @@ enum nprocfs_type {
         NPROCFS_T_CAPS,   /* uint64_t capability mask, shown as a list of names */
         NPROCFS_T_SIGS,   /* uint64_t signal mask, shown as a list of names */
         NPROCFS_T_MODE,   /* uint64_t permission bits, shown in octal as /proc does (0022) */
+        NPROCFS_T_DEV,    /* uint64_t device number, major << 32 | minor, shown as major:minor */
         NPROCFS_T__COUNT
 };
 
@@ -77,6 +78,18 @@ enum nprocfs_conv {
         NPROCFS_C_LINE,  /* the rest of the line (strings) */
         NPROCFS_C_ITEMS, /* the rest of the line as a list split on blanks/commas */
         NPROCFS_C_NUL,   /* NUL-separated list, one entry per element as well */
+        /* decoders of the registry (src/lib/decode.c): one function each */
+        NPROCFS_C_RANGE_START, /* "7f12a000-7f12b000": the first address, hex */
+        NPROCFS_C_RANGE_END,   /* ... the second */
+        NPROCFS_C_RANGE_SIZE,  /* ... their difference, bytes */
+        NPROCFS_C_PERM_R,      /* "r-xp": 1 if the letter at 0 is there */
+        NPROCFS_C_PERM_W,      /* ... at 1 */
+        NPROCFS_C_PERM_X,      /* ... at 2 */
+        NPROCFS_C_PERM_S,      /* ... at 3: 1 for 's' (shared), 0 for 'p' */
+        NPROCFS_C_DEV_HEX,     /* "08:01" (hex, as maps writes it) -> "8:1" */
+        NPROCFS_C_MAJOR_HEX,   /* ... -> 8 */
+        NPROCFS_C_MINOR_HEX,   /* ... -> 1 */
+        NPROCFS_C_MAPKIND,     /* a mapping's pathname -> enum (nprocfs_words_mapkind) */
         NPROCFS_C__COUNT
 };
 
@@ -120,8 +133,12 @@ enum nprocfs_scope {
 };
 
 enum nprocfs_schema_flags {
-        NPROCFS_S_TASK = 1u << 0,       /* also exists as /proc/<pid>/task/<tid>/<file> */
-        NPROCFS_S_RESTRICTED = 1u << 1, /* /proc checks ptrace read access (environ, ...) */
+        NPROCFS_S_TASK = 1u << 0,          /* also exists as /proc/<pid>/task/<tid>/<file> */
+        NPROCFS_S_RESTRICTED = 1u << 1,    /* /proc checks ptrace read access (environ, ...) */
+        NPROCFS_S_KEYS_VERBATIM = 1u << 2, /* row keys name rows as the kernel writes them (a mapping's range) */
+        /* the check guards the process's memory (mm_access): a process that
+         * has none (a zombie, a kernel thread) is open to all, and empty */
+        NPROCFS_S_MM = 1u << 3,
 };
 
 struct nprocfs_rec;
@@ -137,6 +154,7 @@ struct nprocfs_schema {
         const char *row_name;
         const struct nprocfs_field *fields;
         const struct nprocfs_field *row_fields; /* table files: the fields of each row */
+        const struct nprocfs_grammar *grammar;  /* files the generic interpreter parses, else NULL */
         int (*parse)(struct nprocfs_rec *rec, const struct nprocfs_env *env);
         uint32_t rec_size; /* sizeof the typed record */
         uint32_t row_size; /* sizeof one row, for table files */
@@ -150,6 +168,22 @@ struct nprocfs_schema {
 
 /* Process states, indexed by the enum value of stat/state and status/state. */
 extern const char *const nprocfs_words_state[];
+/* What a mapping maps (maps/<range>/kind), from its pathname. */
+extern const char *const nprocfs_words_mapkind[];
+
+/* The shape of a file the generic interpreter parses (struct nprocfs_grammar). */
+enum nprocfs_shape {
+        NPROCFS_SH_TABLE, /* a row per line, fields by column (blank-separated, from 1) */
+};
+
+/* A file's grammar: the schema's parse is then np_parse_grammar, with no
+ * code of the file's own. */
+struct nprocfs_grammar {
+        uint8_t shape;        /* enum nprocfs_shape */
+        uint8_t key_col;      /* the column that names a row (from 1); 0: rows by index */
+        uint8_t header_lines; /* lines before the first row */
+        uint8_t min_cols;     /* a line with fewer columns is malformed */
+};
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */
 extern const struct nprocfs_schema *const nprocfs_schemas[];

@@ -28,6 +28,7 @@
 #define NPROCFS_CT_CAPS   uint64_t
 #define NPROCFS_CT_SIGS   uint64_t
 #define NPROCFS_CT_MODE   uint64_t
+#define NPROCFS_CT_DEV    uint64_t
 
 #define NPROCFS_CAT_(a, b) a##b
 #define NPROCFS_CAT(a, b)  NPROCFS_CAT_(a, b)
@@ -38,6 +39,8 @@
         }
 #define NPROCFS_HAS(r, name, field)     nprocfs_rec_has(&(r)->rec, NPROCFS_F_##name##_##field)
 #define NPROCFS_ROW_HAS(r, name, field) nprocfs_row_has(&(r)->row, NPROCFS_F_##name##_row_##field)
+/* Row i of a table record r of schema name, typed: NPROCFS_ROW(&maps, pid_maps, 0)->size_bytes */
+#define NPROCFS_ROW(r, name, i)         ((const struct nprocfs_##name##_row *)nprocfs_rec_row(&(r)->rec, (i)))
 
 /* Each block below: NPROCFS_GEN names the schema, NPROCFS_GEN_DEF its field
  * table, NPROCFS_GEN_ROW_DEF (table files) the table of one row. */
@@ -71,6 +74,11 @@
 
 #define NPROCFS_GEN     pid_limits
 #define NPROCFS_GEN_DEF <nprocfs/schema/pid_limits.def>
+#include <nprocfs/record-gen.h>
+
+#define NPROCFS_GEN         pid_maps
+#define NPROCFS_GEN_DEF     <nprocfs/schema/pid_maps.def>
+#define NPROCFS_GEN_ROW_DEF <nprocfs/schema/pid_maps_row.def>
 #include <nprocfs/record-gen.h>
 
 #define NPROCFS_GEN     sys_meminfo

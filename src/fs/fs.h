@@ -308,6 +308,7 @@ struct creds {
         uint32_t groups[MAX_GROUPS]; /* supplementary groups */
         unsigned ngroups;
         bool has_ids, has_caps, has_tgid, groups_cut;
+        bool has_mm; /* status shows a VmSize: the process has memory */
 };
 /* The served procfs's mount options (hidepid=, subset=, gid=) and the
  * daemon's user namespace. */
@@ -316,6 +317,9 @@ int read_creds(struct fs *fs, nprocfs_ctx *ctx, pid_t pid, pid_t tid, struct cre
 /* /proc's check for restricted files (PTRACE_MODE_READ_FSCREDS) of the
  * caller of req on p: 0, -EACCES, or -ENOENT when p is gone. */
 int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p);
+/* As perm_may_read for a file whose check guards the process's memory
+ * (NPROCFS_S_MM): a process without memory is open to all. */
+int perm_may_read_mm(struct fs *fs, fuse_req_t req, struct proc *p);
 /* hidepid: may the caller of req see process p? min is the hidepid level
  * that hides it (HIDEPID_NO_ACCESS for what is inside the process's
  * directory, HIDEPID_INVISIBLE for the directory itself): 0, -ENOENT

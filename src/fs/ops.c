@@ -124,6 +124,14 @@ static bool restricted(const struct node *n) {
                ((nprocfs_schemas[n->schema]->flags & NPROCFS_S_RESTRICTED) || n->access == NPROCFS_A_PTRACE);
 }
 
+/* /proc's check for a restricted node, for the caller of req: the file's
+ * (whose memory check passes a process with none), or its field's. */
+static int may_read(struct fs *fs, fuse_req_t req, const struct node *n) {
+        if (n->access != NPROCFS_A_PTRACE && (nprocfs_schemas[n->schema]->flags & NPROCFS_S_MM))
+                return perm_may_read_mm(fs, req, n->proc);
+        return perm_may_read(fs, req, n->proc);
+}
+
 static struct nkey key_for(uint8_t kind, uint8_t schema, struct proc *p, const char *path, size_t len) {
         return (struct nkey){ .kind = kind,
                               .schema = schema,
@@ -493,7 +501,7 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                 uint32_t d, x;
 
                 if (restricted(dir)) {
-                        r = perm_may_read(fs, req, dir->proc);
+                        r = may_read(fs, req, dir);
                         if (r < 0)
                                 return r;
                 }
@@ -693,7 +701,7 @@ static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct d
         int r;
 
         if (restricted(n)) {
-                r = perm_may_read(fs, req, n->proc);
+                r = may_read(fs, req, n);
                 if (r < 0)
                         return r;
         }
@@ -849,7 +857,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 r = node_check(fs, req, n,
                                n->kind == K_PROC || n->kind == K_THREAD ? HIDEPID_INVISIBLE : HIDEPID_NO_ACCESS);
         if (r == 0 && restricted(n) && n->kind == K_VALUE)
-                r = perm_may_read(fs, req, n->proc); /* that it is there at all */
+                r = may_read(fs, req, n); /* that it is there at all */
         if (r == 0)
                 r = node_attr(fs, req, n, NULL, NONE, mono_ns(), &st, &timeout);
         if (r == 0)
@@ -1066,7 +1074,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         if (r == 0)
                 r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
         if (r == 0 && restricted(n))
-                r = perm_may_read(fs, req, n->proc);
+                r = may_read(fs, req, n);
         if (r == 0) {
                 r = snap_get(fs, n->proc, n->schema, mono_ns(), &s);
                 r = vanished(fs, n, r);
@@ -1164,7 +1172,7 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
                 return 0;
         }
         if (restricted(n)) {
-                r = perm_may_read(fs, req, n->proc);
+                r = may_read(fs, req, n);
                 if (r < 0)
                         return r;
         }

@@ -107,6 +107,7 @@ int read_creds(struct fs *fs, nprocfs_ctx *ctx, pid_t pid, pid_t tid, struct cre
         c.tgid = c.has_tgid ? st->tgid : 0;
         if (NPROCFS_HAS(st, pid_status, groups))
                 parse_groups(&c, st);
+        c.has_mm = NPROCFS_HAS(st, pid_status, vmsize_bytes);
         *ret = c;
         return 0;
 }
@@ -311,6 +312,18 @@ int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p) {
 
         caller_get(fs, req, &who);
         return ptrace_read(fs, &who, p);
+}
+
+int perm_may_read_mm(struct fs *fs, fuse_req_t req, struct proc *p) {
+        struct creds target;
+        int r = read_creds(fs, fs->ctx, p->pid, p->tid, &target);
+
+        if (r == -ENOENT || r == -ENOMEM)
+                return r;
+        /* mm_access: no memory, nothing to guard; checked alive after */
+        if (r == 0 && !target.has_mm && proc_verify(fs, p) == 0)
+                return 0;
+        return perm_may_read(fs, req, p);
 }
 
 /* ---- hidepid ------------------------------------------------------------ */

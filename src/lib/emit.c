@@ -164,6 +164,11 @@ static void format_value(const struct nprocfs_field *f, const void *base, char *
                 /* the kernel's own format for Umask: 0022, 0000, 0777 */
                 *ret_len = (size_t)sprintf(tmp, "%#04" PRIo64, *(const uint64_t *)p);
                 return;
+        case NPROCFS_T_DEV: {
+                uint64_t d = *(const uint64_t *)p;
+                *ret_len = (size_t)sprintf(tmp, "%" PRIu64 ":%" PRIu64, d >> 32, d & UINT32_MAX);
+                return;
+        }
         case NPROCFS_T_CAPS:
         case NPROCFS_T_SIGS:
                 *ret_len = fmt_names(tmp, *(const uint64_t *)p, f->type == NPROCFS_T_CAPS);
@@ -245,6 +250,16 @@ static int emit_nul_elements(const struct nprocfs_str *list, nprocfs_entry_fn fn
         return 0;
 }
 
+/* A row key used as it is, where it is a safe path component (NAMING.md):
+ * else the row is named by its index i, never dropped nor merged. */
+static size_t verbatim(const char *key, size_t len, char *out, size_t i) {
+        if (len > NAME_MAX_LEN || memchr(key, '/', len) || memchr(key, 0, len) || (len == 1 && key[0] == '.') ||
+            (len == 2 && key[0] == '.' && key[1] == '.'))
+                return fmt_u64(out, i);
+        memcpy(out, key, len);
+        return len;
+}
+
 int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
         const struct nprocfs_schema *s = rec->schema;
         char tmp[8200], path[2 * NAME_MAX_LEN + 2];
@@ -296,7 +311,10 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
         }
         for (size_t i = 0; i < rec->nrows; i++) {
                 const struct nprocfs_row *row = nprocfs_rec_row(rec, i);
-                size_t n = row->key.len ? normalize(row->key.ptr, row->key.len, path, NAME_MAX_LEN) : fmt_u64(path, i);
+                size_t n = row->key.len == 0 ? fmt_u64(path, i)
+                           : (s->flags & NPROCFS_S_KEYS_VERBATIM)
+                                   ? verbatim(row->key.ptr, row->key.len, path, i)
+                                   : normalize(row->key.ptr, row->key.len, path, NAME_MAX_LEN);
 
                 if (n == 0)
                         continue;

@@ -73,6 +73,46 @@ static inline void *take_ptr_(void **p) {
                 .mode = md,                                                     \
         }
 
+/* As SCHEMA_DEFINE_TABLE, for a table file the generic interpreter parses
+ * by grammar g: no parse code of its own. */
+#define SCHEMA_DEFINE_GRAMMAR(id, dir, src, sc, fl, md, g, dc, rn)                      \
+        static_assert(NELEMS(row_fields) <= 64, "too many row fields");                 \
+        const struct nprocfs_schema nprocfs_schema_##id = {                             \
+                .name = dir,                                                            \
+                .name_len = sizeof(dir) - 1,                                            \
+                .path = src,                                                            \
+                .doc = dc,                                                              \
+                .row_name = rn,                                                         \
+                .fields = row_fields, /* none of its own: not NULL, which + 0 is not */ \
+                .nfields = 0,                                                           \
+                .parse = np_parse_grammar,                                              \
+                .row_fields = row_fields,                                               \
+                .nrow_fields = NELEMS(row_fields),                                      \
+                .grammar = &g,                                                          \
+                .rec_size = sizeof(struct nprocfs_##id),                                \
+                .row_size = sizeof(struct nprocfs_##id##_row),                          \
+                .scope = NPROCFS_SCOPE_##sc,                                            \
+                .flags = fl,                                                            \
+                .mode = md,                                                             \
+        }
+
+/* The decoder registry: for a conversion that has one, the function that
+ * stores token s[0..len) into dst (the field's member) as f says; 0 or
+ * -EIO. A new way of writing a value is one function and one entry here
+ * (src/lib/decode.c), usable by any schema. */
+typedef int (*np_decode_fn)(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env,
+                            void *dst);
+extern const np_decode_fn np_decoders[NPROCFS_C__COUNT];
+
+/* Whether a decoder takes the empty token of a missing last column (a
+ * mapping with no pathname is anonymous): plain fields are then absent. */
+bool np_decoder_takes_empty(enum nprocfs_conv c);
+
+/* The generic interpreter: parses rec's buffer as rec->schema->grammar says. */
+int np_parse_grammar(struct nprocfs_rec *rec, const struct nprocfs_env *env);
+
+int np_parse_hex(const char *s, size_t len, uint64_t *ret);
+
 static inline void rec_set(struct nprocfs_rec *rec, unsigned i) {
         rec->present[i / 64] |= UINT64_C(1) << (i % 64);
 }

@@ -307,9 +307,16 @@ static int conv_u64(const struct nprocfs_field *f, const char *s, size_t len, co
         return 0;
 }
 
+int np_parse_hex(const char *s, size_t len, uint64_t *ret) {
+        return parse_hex(s, len, ret);
+}
+
 int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env) {
         void *dst = (char *)base + f->offset;
         int r = 0;
+
+        if (f->conv < NPROCFS_C__COUNT && np_decoders[f->conv])
+                return np_decoders[f->conv](f, s, len, env, dst) < 0 ? -EIO : 0;
 
         switch (f->type) {
         case NPROCFS_T_U64:

@@ -47,5 +47,6 @@ static int parse_environ(struct nprocfs_rec *rec, const struct nprocfs_env *env)
 
 SCHEMA_DEFINE(pid_cmdline, cmdline_fields, "cmdline", "cmdline", PID, NPROCFS_S_TASK, 0444, parse_cmdline,
               "Command-line arguments of the process");
-SCHEMA_DEFINE(pid_environ, environ_fields, "environ", "environ", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0400,
-              parse_environ, "Initial environment of the process");
+SCHEMA_DEFINE(pid_environ, environ_fields, "environ", "environ", PID,
+              NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM, 0400, parse_environ,
+              "Initial environment of the process");

@@ -25,7 +25,7 @@ PTRACE = {"startcode": 26, "endcode": 27, "startstack": 28, "kstkesp": 29, "kstk
           "env_end": 51, "exit_code": 52}
 RAW = {"pid": 1, "ppid": 4, "pgrp": 5, "session": 6, "num_threads": 20, "exit_signal": 38, "rt_priority": 40,
        "policy": 41}
-RESTRICTED_FILES = {"environ", "io"}
+RESTRICTED_FILES = {"environ", "io", "maps"}
 
 
 def fields(stat):

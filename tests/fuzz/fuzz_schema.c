@@ -53,17 +53,25 @@ static void fail(const char *what, const struct nprocfs_entry *e) {
         abort();
 }
 
-/* Tree names: components of [a-z0-9_], none empty, one '/' between two. */
-static bool tree_path(const char *p, size_t len) {
-        size_t comp = 0;
+/* Tree names: components of [a-z0-9_], none empty, one '/' between two;
+ * where a schema names rows by their keys as the kernel writes them, the
+ * first component is any name a directory can have (no '/', no NUL, not
+ * "." nor "..", at most 255 bytes). */
+static bool tree_path(const char *p, size_t len, bool verbatim_first) {
+        size_t comp = 0, first = 0;
 
         for (size_t i = 0; i < len; i++) {
                 char c = p[i];
                 if (c == '/') {
-                        if (comp == 0)
+                        if (comp == 0 || (first == 0 && verbatim_first && comp > 255))
                                 return false;
+                        if (first == 0 && verbatim_first &&
+                            ((comp == 1 && p[0] == '.') || (comp == 2 && p[0] == '.' && p[1] == '.')))
+                                return false;
+                        first++;
                         comp = 0;
-                } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')
+                } else if ((first == 0 && verbatim_first && c != 0) || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') || c == '_')
                         comp++;
                 else
                         return false;
@@ -78,7 +86,7 @@ static int visit(const struct nprocfs_entry *e, void *userdata) {
 
         if (!e->field || !e->path)
                 fail("entry without a field or path", e);
-        if (!tree_path(e->path, e->path_len))
+        if (!tree_path(e->path, e->path_len, (SCHEMA.flags & NPROCFS_S_KEYS_VERBATIM) && SCHEMA.nrow_fields > 0))
                 fail("entry name the tree cannot show", e);
         if (e->value_len > 0 && !e->value)
                 fail("entry value NULL with a length", e);

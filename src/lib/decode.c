@@ -1,0 +1,174 @@
+/* The decoder registry: one function per way /proc writes a value that the
+ * plain number parsers do not cover, indexed by enum nprocfs_conv. Each
+ * takes one token (the bytes of one column, or of the rest of a line) and
+ * stores the normalized value; a token that is not what it decodes is
+ * -EIO. Any schema can name any of them in its .def. */
+#include "internal.h"
+
+const char *const nprocfs_words_mapkind[] = {
+        "file", "heap", "stack", "vdso", "vvar", "vsyscall", "anonymous", "deleted", "other", NULL,
+};
+enum { MK_FILE, MK_HEAP, MK_STACK, MK_VDSO, MK_VVAR, MK_VSYSCALL, MK_ANON, MK_DELETED, MK_OTHER };
+
+/* "start-end", both hex, start <= end */
+static int range(const char *s, size_t len, uint64_t *ret_start, uint64_t *ret_end) {
+        const char *dash = memchr(s, '-', len);
+        uint64_t a, b;
+
+        if (!dash || np_parse_hex(s, (size_t)(dash - s), &a) < 0 ||
+            np_parse_hex(dash + 1, len - (size_t)(dash - s) - 1, &b) < 0 || b < a)
+                return -EIO;
+        *ret_start = a;
+        *ret_end = b;
+        return 0;
+}
+
+static int range_start(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t a, b;
+        (void)f, (void)env;
+        if (range(s, len, &a, &b) < 0)
+                return -EIO;
+        *(uint64_t *)dst = a;
+        return 0;
+}
+
+static int range_end(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t a, b;
+        (void)f, (void)env;
+        if (range(s, len, &a, &b) < 0)
+                return -EIO;
+        *(uint64_t *)dst = b;
+        return 0;
+}
+
+static int range_size(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t a, b;
+        (void)f, (void)env;
+        if (range(s, len, &a, &b) < 0)
+                return -EIO;
+        *(uint64_t *)dst = b - a;
+        return 0;
+}
+
+/* "r-xp": four letters, each its own or '-'; the last 's' or 'p' */
+static int perm(char *s, size_t len, size_t i, void *dst) {
+        static const char letters[] = "rwxs";
+
+        if (len != 4)
+                return -EIO;
+        for (size_t j = 0; j < 3; j++)
+                if (s[j] != letters[j] && s[j] != '-')
+                        return -EIO;
+        if (s[3] != 's' && s[3] != 'p')
+                return -EIO;
+        *(uint64_t *)dst = s[i] == letters[i];
+        return 0;
+}
+
+static int perm_r(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return perm(s, len, 0, dst);
+}
+
+static int perm_w(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return perm(s, len, 1, dst);
+}
+
+static int perm_x(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return perm(s, len, 2, dst);
+}
+
+static int perm_s(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return perm(s, len, 3, dst);
+}
+
+/* "08:01", hex as maps writes it; the minor may be wide (up to 20 bits) */
+static int dev_hex(const char *s, size_t len, uint64_t *ret_major, uint64_t *ret_minor) {
+        const char *colon = memchr(s, ':', len);
+
+        if (!colon || np_parse_hex(s, (size_t)(colon - s), ret_major) < 0 ||
+            np_parse_hex(colon + 1, len - (size_t)(colon - s) - 1, ret_minor) < 0 || *ret_major > UINT32_MAX ||
+            *ret_minor > UINT32_MAX)
+                return -EIO;
+        return 0;
+}
+
+static int dev(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t ma, mi;
+        (void)f, (void)env;
+        if (dev_hex(s, len, &ma, &mi) < 0)
+                return -EIO;
+        *(uint64_t *)dst = ma << 32 | mi;
+        return 0;
+}
+
+static int dev_major(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t ma, mi;
+        (void)f, (void)env;
+        if (dev_hex(s, len, &ma, &mi) < 0)
+                return -EIO;
+        *(uint64_t *)dst = ma;
+        return 0;
+}
+
+static int dev_minor(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t ma, mi;
+        (void)f, (void)env;
+        if (dev_hex(s, len, &ma, &mi) < 0)
+                return -EIO;
+        *(uint64_t *)dst = mi;
+        return 0;
+}
+
+static bool is(const char *s, size_t len, const char *word) {
+        size_t n = strlen(word);
+        return len == n && memcmp(s, word, n) == 0;
+}
+
+static bool starts(const char *s, size_t len, const char *word) {
+        size_t n = strlen(word);
+        return len >= n && memcmp(s, word, n) == 0;
+}
+
+/* a mapping's pathname as the kernel writes it: empty for an anonymous one,
+ * "[heap]", "[stack]" ("[stack:<tid>]" before 4.5), "[anon:<name>]" for a
+ * named anonymous one, a path, with " (deleted)" once it was unlinked */
+static int mapkind(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint32_t k;
+        (void)f, (void)env;
+
+        if (len == 0 || starts(s, len, "[anon:"))
+                k = MK_ANON;
+        else if (is(s, len, "[heap]"))
+                k = MK_HEAP;
+        else if (is(s, len, "[stack]") || starts(s, len, "[stack:"))
+                k = MK_STACK;
+        else if (is(s, len, "[vdso]"))
+                k = MK_VDSO;
+        else if (is(s, len, "[vvar]") || is(s, len, "[vvar_vclock]"))
+                k = MK_VVAR;
+        else if (is(s, len, "[vsyscall]"))
+                k = MK_VSYSCALL;
+        else if (len > 10 && memcmp(s + len - 10, " (deleted)", 10) == 0)
+                k = MK_DELETED;
+        else if (s[0] == '/')
+                k = MK_FILE;
+        else
+                k = MK_OTHER;
+        *(uint32_t *)dst = k;
+        return 0;
+}
+
+const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
+        [NPROCFS_C_RANGE_START] = range_start, [NPROCFS_C_RANGE_END] = range_end, [NPROCFS_C_RANGE_SIZE] = range_size,
+        [NPROCFS_C_PERM_R] = perm_r,           [NPROCFS_C_PERM_W] = perm_w,       [NPROCFS_C_PERM_X] = perm_x,
+        [NPROCFS_C_PERM_S] = perm_s,           [NPROCFS_C_DEV_HEX] = dev,         [NPROCFS_C_MAJOR_HEX] = dev_major,
+        [NPROCFS_C_MINOR_HEX] = dev_minor,     [NPROCFS_C_MAPKIND] = mapkind,
+};
+
+bool np_decoder_takes_empty(enum nprocfs_conv c) {
+        return c == NPROCFS_C_MAPKIND;
+}
