@@ -6,7 +6,9 @@
  * of any FUSE read on this kernel. Each test runs its modes interleaved,
  * in an order rotated every round, so that drift and background load hit
  * them alike, and reports medians over rounds and the median of the
- * per-round ratio to nullfs in its plain configuration.
+ * per-round ratio to nullfs in its plain configuration (and, when it is
+ * mounted, to nullfs-cache: keep_cache, otherwise libfuse's defaults, the
+ * base of the scan's target).
  *
  *   read   open + read() to EOF (until it returns 0, as cat does) + close of
  *          one entry, <pid>/stat/utime_ns, again and again; /proc/<pid>/stat
@@ -63,7 +65,7 @@ enum test { T_READ, T_STAT, T_SCAN, T_WALK, T__COUNT };
 static const char *const test_names[T__COUNT] = { "read", "stat", "scan", "walk" };
 
 /* Where a mode reads. */
-enum where { W_PROC, W_NULL, W_NULL_BEST, W_NULL_T0, W_NP, W_NP_COLD, W__COUNT };
+enum where { W_PROC, W_NULL, W_NULL_CACHE, W_NULL_BEST, W_NULL_T0, W_NP, W_NP_COLD, W__COUNT };
 
 static const struct {
         const char *opt; /* its command-line option */
@@ -71,6 +73,7 @@ static const struct {
 } wheres[W__COUNT] = {
         [W_PROC] = { NULL, "/proc" },
         [W_NULL] = { "nullfs", "nullfs, plain: libfuse defaults (1 s timeouts, no keep_cache, FLUSH)" },
+        [W_NULL_CACHE] = { "nullfs-cache", "nullfs, keep_cache (page cache kept across opens), else defaults" },
         [W_NULL_BEST] = { "nullfs-best", "nullfs, entry_timeout=3600, attr_timeout=3600, keep_cache, noflush" },
         [W_NULL_T0] = { "nullfs-t0", "nullfs, entry_timeout=0, attr_timeout=0" },
         [W_NP] = { "nprocfs", "nprocfs, default ttl" },
@@ -88,6 +91,7 @@ struct mode {
 static const struct mode modes[] = {
         { "proc", T_READ, W_PROC, false, "/proc/<pid>/stat, utime parsed" },
         { "nullfs", T_READ, W_NULL, false, "the do-nothing fs, plain" },
+        { "nullfs-cache", T_READ, W_NULL_CACHE, false, "the do-nothing fs, keep_cache" },
         { "nullfs-best", T_READ, W_NULL_BEST, false, "the do-nothing fs: long names, keep_cache, noflush" },
         { "nullfs-t0", T_READ, W_NULL_T0, false, "the do-nothing fs, timeouts 0" },
         { "nprocfs", T_READ, W_NP, false, "warm: default ttl, the same entry again" },
@@ -100,6 +104,7 @@ static const struct mode modes[] = {
         { "nprocfs-cold", T_STAT, W_NP_COLD, false, "ttl=0" },
         { "proc", T_SCAN, W_PROC, false, "readdir /proc, <pid>/stat read, 8 values parsed" },
         { "nullfs", T_SCAN, W_NULL, false, "the do-nothing fs, plain" },
+        { "nullfs-cache", T_SCAN, W_NULL_CACHE, false, "the do-nothing fs, keep_cache" },
         { "nullfs-best", T_SCAN, W_NULL_BEST, false, "the do-nothing fs: long names, keep_cache, noflush" },
         { "nprocfs", T_SCAN, W_NP, false, "default ttl" },
         { "nprocfs-cold", T_SCAN, W_NP_COLD, false, "ttl=0" },
@@ -739,7 +744,7 @@ static int run_walk(struct bench *b, pid_t daemon, unsigned first_max, unsigned 
 
 static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned sample_ms, struct trace *tr,
                     unsigned trace_ms) {
-        size_t sel[NMODES], nsel = 0, base = SIZE_MAX;
+        size_t sel[NMODES], nsel = 0, base = SIZE_MAX, cache = SIZE_MAX;
         unsigned long reps[NMODES];
         double *us[NMODES] = { 0 }, *tmp = NULL, items_min = 1e300, items_max = 0;
         int ret = -ENOMEM;
@@ -748,6 +753,8 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
                 if (modes[i].test == t && b->fd[modes[i].where] >= 0) {
                         if (modes[i].where == W_NULL)
                                 base = nsel;
+                        if (modes[i].where == W_NULL_CACHE)
+                                cache = nsel;
                         sel[nsel++] = i;
                 }
         if (base == SIZE_MAX) {
@@ -817,6 +824,15 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
                 printf("%-5s %-13s %10.3f %9.3f  %6.3f..%-7.3f %s\n", test_names[t], modes[sel[k]].name, med, ratio, q1,
                        q3, modes[sel[k]].what);
         }
+        /* the same against the page-cache configuration, the base of the
+         * scan's target: "vs <test> <mode> nullfs-cache <ratio> <q1..q3>" */
+        for (size_t k = 0; cache != SIZE_MAX && k < nsel; k++) {
+                for (unsigned r = 0; r < rounds; r++)
+                        tmp[r] = us[cache][r] > 0 ? us[k][r] / us[cache][r] : 0;
+                printf("vs    %-5s %-13s nullfs-cache %6.3f  %.3f..%.3f\n", test_names[t], modes[sel[k]].name,
+                       bench_quantile(tmp, rounds, 0.5), bench_quantile(tmp, rounds, 0.25),
+                       bench_quantile(tmp, rounds, 0.75));
+        }
         printf("%s: %u rounds, interleaved; samples of at least %u ms (", test_names[t], rounds, sample_ms);
         for (size_t k = 0; k < nsel; k++)
                 printf("%s%s %lu", k ? ", " : "", modes[sel[k]].name, reps[k]);
@@ -853,6 +869,7 @@ static void usage(const char *argv0) {
                "Reads through FUSE mounts made beforehand (bench/fs/run.sh makes them) and prints\n"
                "microseconds per operation and the ratio to the do-nothing filesystem.\n\n"
                "  --nullfs DIR         nprocfs-bench-nullfs, plain (required but for --tests walk)\n"
+               "  --nullfs-cache DIR   nullfs -o keep_cache (a second base: \"vs\" lines)\n"
                "  --nullfs-best DIR    nullfs -o entry_timeout=3600,attr_timeout=3600,keep_cache,noflush\n"
                "  --nullfs-t0 DIR      nullfs -o entry_timeout=0,attr_timeout=0\n"
                "  --nprocfs DIR        nprocfs, default ttl\n"
@@ -945,6 +962,7 @@ int main(int argc, char **argv) {
         };
         static const struct option opts[] = {
                 { "nullfs", required_argument, NULL, OPT_WHERE + W_NULL },
+                { "nullfs-cache", required_argument, NULL, OPT_WHERE + W_NULL_CACHE },
                 { "nullfs-best", required_argument, NULL, OPT_WHERE + W_NULL_BEST },
                 { "nullfs-t0", required_argument, NULL, OPT_WHERE + W_NULL_T0 },
                 { "nprocfs", required_argument, NULL, OPT_WHERE + W_NP },

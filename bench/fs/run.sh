@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the filesystem benchmark the way bench/README.md reports it: a release
-# build in build-bench/; nprocfs (default ttl), nprocfs -o ttl=0 and three
+# build in build-bench/; nprocfs (default ttl), nprocfs -o ttl=0 and four
 # nprocfs-bench-nullfs configurations mounted under one mktemp directory;
 # the read, stat and scan tests at this machine's process count and with
 # SPAWN extra sleeping processes; then the memory test on a fresh nprocfs
@@ -122,12 +122,13 @@ trace_args=()
 [ -n "${TRACE_DIR:-}" ] && trace_args=(--trace "$TRACE_DIR" --trace-ms "$TRACE_MS")
 
 mount_fs nullfs "$NULLFS"
+mount_fs nullfs-cache "$NULLFS" -o keep_cache
 mount_fs nullfs-best "$NULLFS" -o entry_timeout=3600,attr_timeout=3600,keep_cache,noflush
 mount_fs nullfs-t0 "$NULLFS" -o entry_timeout=0,attr_timeout=0
 mount_fs nprocfs "$NPROCFS"
 mount_fs nprocfs-cold "$NPROCFS" -o ttl=0
 mounts=()
-for name in nullfs nullfs-best nullfs-t0 nprocfs nprocfs-cold; do mounts+=("--$name" "$TOP/$name"); done
+for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do mounts+=("--$name" "$TOP/$name"); done
 
 # ---- timed runs ----------------------------------------------------------
 for spawn in 0 "$SPAWN"; do
@@ -137,7 +138,7 @@ for spawn in 0 "$SPAWN"; do
                 --scan-rounds "$SCAN_ROUNDS" --spawn "$spawn" | tee "$log"
         echo
 done
-for name in nullfs nullfs-best nullfs-t0 nprocfs nprocfs-cold; do unmount "$name"; done
+for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do unmount "$name"; done
 
 # ---- memory: a fresh daemon, MEM_SPAWN more processes, the whole tree --------
 mount_fs mem "$NPROCFS"
@@ -151,6 +152,9 @@ echo
 # ---- summary --------------------------------------------------------------------
 val() { # log test mode field: 3 = us, 4 = x nullfs
         awk -v t="$2" -v m="$3" -v f="$4" '$1 == t && $2 == m { print $f; exit }' "$1"
+}
+vs() { # log test mode: the median per-round ratio to nullfs-cache
+        awk -v t="$2" -v m="$3" '$1 == "vs" && $2 == t && $3 == m && $4 == "nullfs-cache" { print $5; exit }' "$1"
 }
 reqs() { # log test mode: the FUSE requests per operation
         awk -v t="$2" -v m="$3" '$1 == "requests" && $2 == t && $3 == m {
@@ -167,7 +171,7 @@ small=$OUT/time-0.txt large=$OUT/time-$SPAWN.txt
 echo "== summary: $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs, $ROUNDS rounds (scan $SCAN_ROUNDS), medians"
 echo "read: open + read to EOF + close of <pid>/stat/utime_ns, us/op, and x nullfs (plain)"
 printf '  %-13s %12s %9s %12s %9s   %s\n' mode "us (+0)" "x nullfs" "us (+$SPAWN)" "x nullfs" "FUSE requests per op (+0)"
-for m in proc nullfs nullfs-best nullfs-t0 nprocfs nprocfs-self nprocfs-cold; do
+for m in proc nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-self nprocfs-cold; do
         printf '  %-13s %12s %9s %12s %9s  %s\n' "$m" "$(val "$small" read "$m" 3)" "$(val "$small" read "$m" 4)" \
                 "$(val "$large" read "$m" 3)" "$(val "$large" read "$m" 4)" "$(reqs "$small" read "$m")"
 done
@@ -177,12 +181,14 @@ for m in proc nullfs nullfs-t0 nprocfs nprocfs-cold; do
         printf '  %-13s %12s %9s %12s %9s  %s\n' "$m" "$(val "$small" stat "$m" 3)" "$(val "$small" stat "$m" 4)" \
                 "$(val "$large" stat "$m" 3)" "$(val "$large" stat "$m" 4)" "$(reqs "$small" stat "$m")"
 done
-echo "scan: readdir + 8 stat values of every process, us/process ($(procs "$small") and $(procs "$large") processes)"
-printf '  %-13s %12s %9s %12s %9s %10s   %s\n' mode "us (+0)" "x nullfs" "us (+$SPAWN)" "x nullfs" "+$SPAWN/+0" \
-        "FUSE requests per process (+$SPAWN)"
-for m in proc nullfs nullfs-best nprocfs nprocfs-cold; do
-        printf '  %-13s %12s %9s %12s %9s %10s  %s\n' "$m" "$(val "$small" scan "$m" 3)" "$(val "$small" scan "$m" 4)" \
-                "$(val "$large" scan "$m" 3)" "$(val "$large" scan "$m" 4)" \
+echo "scan: readdir + 8 stat values of every process, us/process ($(procs "$small") and $(procs "$large") processes);"
+echo "  x nullfs: to nullfs plain; x cache: to nullfs-cache (-o keep_cache, otherwise libfuse's defaults)"
+printf '  %-13s %12s %9s %8s %12s %9s %8s %10s   %s\n' mode "us (+0)" "x nullfs" "x cache" "us (+$SPAWN)" "x nullfs" \
+        "x cache" "+$SPAWN/+0" "FUSE requests per process (+$SPAWN)"
+for m in proc nullfs nullfs-cache nullfs-best nprocfs nprocfs-cold; do
+        printf '  %-13s %12s %9s %8s %12s %9s %8s %10s  %s\n' "$m" "$(val "$small" scan "$m" 3)" \
+                "$(val "$small" scan "$m" 4)" "$(vs "$small" scan "$m")" "$(val "$large" scan "$m" 3)" \
+                "$(val "$large" scan "$m" 4)" "$(vs "$large" scan "$m")" \
                 "$(div "$(val "$large" scan "$m" 3)" "$(val "$small" scan "$m" 3)")" "$(reqs "$large" scan "$m")"
 done
 mem=$(grep '^walk summary:' "$OUT/mem.txt")
@@ -208,10 +214,13 @@ printf '  kernel fuse_inode slab: +%s MiB over the first pass; daemon CPU while 
         "$(kib idle_cpu_pct)"
 echo "targets:"
 w=$(val "$small" read nprocfs 4) s0=$(val "$small" scan nprocfs 4) s1=$(val "$large" scan nprocfs 4)
+c0=$(vs "$small" scan nprocfs) c1=$(vs "$large" scan nprocfs)
 flat=$(div "$(val "$large" scan nprocfs 3)" "$(val "$small" scan nprocfs 3)")
 printf '  warm read <= 1.2x nullfs: %s (%s)\n' "$w" "$(verdict "$w" '<=' 1.2)"
 printf '  scan <= 1.0x nullfs: %s at +0 (%s), %s at +%s (%s)\n' "$s0" "$(verdict "$s0" '<=' 1.0)" "$s1" "$SPAWN" \
         "$(verdict "$s1" '<=' 1.0)"
+printf '  scan <= 1.0x nullfs-cache: %s at +0 (%s), %s at +%s (%s)\n' "${c0:--}" "$(verdict "$c0" '<=' 1.0)" \
+        "${c1:--}" "$SPAWN" "$(verdict "$c1" '<=' 1.0)"
 printf '  scan flat, +%s over +0 <= 1.2x: %s (%s)\n' "$SPAWN" "$flat" "$(verdict "$flat" '<=' 1.2)"
 printf '  RSS < 64 MiB at %s tasks: max %s MiB (%s)\n' "$(kib tasks)" "$(mib "$(kib rss_max_kib)")" \
         "$(verdict "$(mib "$(kib rss_max_kib)")" '<' 64)"
