@@ -3,7 +3,9 @@
 # build in build-bench/; nprocfs (default ttl), nprocfs -o ttl=0 and four
 # nprocfs-bench-nullfs configurations mounted under one mktemp directory;
 # the read, stat and scan tests at this machine's process count and with
-# SPAWN extra sleeping processes; then the memory test on a fresh nprocfs
+# SPAWN extra sleeping processes; the smaps test (one process with MAPPINGS
+# mappings: its stat/pid and one smaps value warm, the value after the TTL,
+# /proc/<pid>/smaps read once as the floor); then the memory test on a fresh nprocfs
 # mount: MEM_SPAWN sleeping processes, a whole-tree pass, and passes again
 # and again for MEM_SECONDS while the daemon's VmRSS is sampled. Ends with a
 # summary table. Needs root (FUSE mounts, tracefs).
@@ -18,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/../.." || exit 1
 if [ "${QUICK:-0}" = 1 ]; then
         ROUNDS=${ROUNDS:-11} SCAN_ROUNDS=${SCAN_ROUNDS:-5} MEM_SECONDS=${MEM_SECONDS:-60} EVERY=${EVERY:-10}
-        TRACE_MS=${TRACE_MS:-1000}
+        TRACE_MS=${TRACE_MS:-1000} TTL_SAMPLES=${TTL_SAMPLES:-5}
 fi
 ROUNDS=${ROUNDS:-31}
 SCAN_ROUNDS=${SCAN_ROUNDS:-15}
@@ -28,6 +30,8 @@ MEM_SECONDS=${MEM_SECONDS:-600}
 EVERY=${EVERY:-30}
 TRACE_MS=${TRACE_MS:-2000}
 TRACE=${TRACE:-1}
+MAPPINGS=${MAPPINGS:-2000}
+TTL_SAMPLES=${TTL_SAMPLES:-11}
 BUILD=${BUILD:-build-bench}
 OUT=${OUT:-$BUILD/bench-fs}
 
@@ -138,6 +142,13 @@ for spawn in 0 "$SPAWN"; do
                 --scan-rounds "$SCAN_ROUNDS" --spawn "$spawn" | tee "$log"
         echo
 done
+
+# ---- smaps: one value of a process with MAPPINGS mappings ---------------------
+log=$OUT/smaps.txt
+echo "== $BENCH --tests smaps --mappings $MAPPINGS --rounds $ROUNDS --ttl-samples $TTL_SAMPLES"
+timeout -k 30 1800 "$BENCH" --tests smaps --nprocfs "$TOP/nprocfs" --nprocfs-cold "$TOP/nprocfs-cold" \
+        --mappings "$MAPPINGS" --rounds "$ROUNDS" --ttl-samples "$TTL_SAMPLES" | tee "$log"
+echo
 for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do unmount "$name"; done
 
 # ---- memory: a fresh daemon, MEM_SPAWN more processes, the whole tree --------
@@ -191,6 +202,11 @@ for m in proc nullfs nullfs-cache nullfs-best nprocfs nprocfs-cold; do
                 "$(val "$large" scan "$m" 4)" "$(vs "$large" scan "$m")" \
                 "$(div "$(val "$large" scan "$m" 3)" "$(val "$small" scan "$m" 3)")" "$(reqs "$large" scan "$m")"
 done
+sm=$OUT/smaps.txt
+echo "smaps: one process with $MAPPINGS mappings, us/op; ratio: to the mode in \"to\" (the floor after the TTL:"
+echo "  lib-parse when the library parses smaps, else proc-read, a plain read())"
+grep -E '^(smaps: pid|library smaps parse|smaps: not in the tree|smaps: value)' "$sm" | sed 's/^/  /'
+awk '$1 == "smaps" { printf "  %-11s %10s %8s  %s\n", $2, $3, $4, $3 == "-" ? "(skipped)" : $6 }' "$sm"
 mem=$(grep '^walk summary:' "$OUT/mem.txt")
 kib() { sed -n "s/.* $1=\([-0-9.]*\).*/\1/p" <<<"$mem"; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f", k / 1024 }'; }
@@ -222,6 +238,14 @@ printf '  scan <= 1.0x nullfs: %s at +0 (%s), %s at +%s (%s)\n' "$s0" "$(verdict
 printf '  scan <= 1.0x nullfs-cache: %s at +0 (%s), %s at +%s (%s)\n' "${c0:--}" "$(verdict "$c0" '<=' 1.0)" \
         "${c1:--}" "$SPAWN" "$(verdict "$c1" '<=' 1.0)"
 printf '  scan flat, +%s over +0 <= 1.2x: %s (%s)\n' "$SPAWN" "$flat" "$(verdict "$flat" '<=' 1.2)"
+if grep -q '^smaps: not in the tree yet' "$sm"; then
+        echo "  smaps: not in the tree yet (warm smaps value <= 1.5x stat/pid, after the TTL <= 2x the floor: not measured)"
+else
+        sw=$(val "$sm" smaps value-warm 4) st=$(val "$sm" smaps value-ttl 4) sf=$(val "$sm" smaps value-ttl 6)
+        printf '  smaps value, warm, <= 1.5x <pid>/stat/pid: %s (%s)\n' "${sw:--}" "$(verdict "$sw" '<=' 1.5)"
+        [ "$sf" = proc-read ] && sf="proc-read (plain read: the library has no smaps parse yet)"
+        printf '  smaps value after the TTL <= 2x %s: %s (%s)\n' "${sf:-the floor}" "${st:--}" "$(verdict "$st" '<=' 2)"
+fi
 printf '  RSS < 64 MiB at %s tasks: max %s MiB (%s)\n' "$(kib tasks)" "$(mib "$(kib rss_max_kib)")" \
         "$(verdict "$(mib "$(kib rss_max_kib)")" '<' 64)"
 echo "  RSS not growing: see the slope, and $OUT/mem.txt for every sample"
