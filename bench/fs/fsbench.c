@@ -6,7 +6,9 @@
  * of any FUSE read on this kernel. Each test runs its modes interleaved,
  * in an order rotated every round, so that drift and background load hit
  * them alike, and reports medians over rounds and the median of the
- * per-round ratio to nullfs in its plain configuration.
+ * per-round ratio to nullfs in its plain configuration (and, when it is
+ * mounted, to nullfs-cache: keep_cache, otherwise libfuse's defaults, the
+ * base of the scan's target).
  *
  *   read   open + read() to EOF (until it returns 0, as cat does) + close of
  *          one entry, <pid>/stat/utime_ns, again and again; /proc/<pid>/stat
@@ -41,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -51,6 +54,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nprocfs/nprocfs.h>
+
 #include "../common/bench.h"
 
 #define ROUNDS_MAX       100000
@@ -58,12 +63,12 @@
 #define READ_SIZE        (128 * 1024) /* what cat asks for */
 #define FUSE_OPCODES     64
 
-enum test { T_READ, T_STAT, T_SCAN, T_WALK, T__COUNT };
+enum test { T_READ, T_STAT, T_SCAN, T_WALK, T_SMAPS, T__COUNT };
 
-static const char *const test_names[T__COUNT] = { "read", "stat", "scan", "walk" };
+static const char *const test_names[T__COUNT] = { "read", "stat", "scan", "walk", "smaps" };
 
 /* Where a mode reads. */
-enum where { W_PROC, W_NULL, W_NULL_BEST, W_NULL_T0, W_NP, W_NP_COLD, W__COUNT };
+enum where { W_PROC, W_NULL, W_NULL_CACHE, W_NULL_BEST, W_NULL_T0, W_NP, W_NP_COLD, W__COUNT };
 
 static const struct {
         const char *opt; /* its command-line option */
@@ -71,6 +76,7 @@ static const struct {
 } wheres[W__COUNT] = {
         [W_PROC] = { NULL, "/proc" },
         [W_NULL] = { "nullfs", "nullfs, plain: libfuse defaults (1 s timeouts, no keep_cache, FLUSH)" },
+        [W_NULL_CACHE] = { "nullfs-cache", "nullfs, keep_cache (page cache kept across opens), else defaults" },
         [W_NULL_BEST] = { "nullfs-best", "nullfs, entry_timeout=3600, attr_timeout=3600, keep_cache, noflush" },
         [W_NULL_T0] = { "nullfs-t0", "nullfs, entry_timeout=0, attr_timeout=0" },
         [W_NP] = { "nprocfs", "nprocfs, default ttl" },
@@ -88,6 +94,7 @@ struct mode {
 static const struct mode modes[] = {
         { "proc", T_READ, W_PROC, false, "/proc/<pid>/stat, utime parsed" },
         { "nullfs", T_READ, W_NULL, false, "the do-nothing fs, plain" },
+        { "nullfs-cache", T_READ, W_NULL_CACHE, false, "the do-nothing fs, keep_cache" },
         { "nullfs-best", T_READ, W_NULL_BEST, false, "the do-nothing fs: long names, keep_cache, noflush" },
         { "nullfs-t0", T_READ, W_NULL_T0, false, "the do-nothing fs, timeouts 0" },
         { "nprocfs", T_READ, W_NP, false, "warm: default ttl, the same entry again" },
@@ -100,6 +107,7 @@ static const struct mode modes[] = {
         { "nprocfs-cold", T_STAT, W_NP_COLD, false, "ttl=0" },
         { "proc", T_SCAN, W_PROC, false, "readdir /proc, <pid>/stat read, 8 values parsed" },
         { "nullfs", T_SCAN, W_NULL, false, "the do-nothing fs, plain" },
+        { "nullfs-cache", T_SCAN, W_NULL_CACHE, false, "the do-nothing fs, keep_cache" },
         { "nullfs-best", T_SCAN, W_NULL_BEST, false, "the do-nothing fs: long names, keep_cache, noflush" },
         { "nprocfs", T_SCAN, W_NP, false, "default ttl" },
         { "nprocfs-cold", T_SCAN, W_NP_COLD, false, "ttl=0" },
@@ -364,6 +372,9 @@ static int write_str(const char *dir, const char *file, const char *s, int flags
  * kernel, not to a mount, and would outlive us. */
 static char *volatile doomed_inst;
 
+/* The smaps test's process, which a signal must end too. */
+static volatile pid_t mapped_child;
+
 static void trace_close(struct trace *tr) {
         if (!tr->inst)
                 return;
@@ -468,6 +479,8 @@ static void on_signal(int sig) {
         if (doomed_inst)
                 rmdir(doomed_inst);
         bench_kill_spawned();
+        if (mapped_child > 0)
+                kill(mapped_child, SIGKILL);
         _exit(128 + sig);
 }
 
@@ -733,13 +746,367 @@ static int run_walk(struct bench *b, pid_t daemon, unsigned first_max, unsigned 
         return 0;
 }
 
-/* ---- statistics ------------------------------------------------------- */
+/* ---- the smaps test: one value of a process with many mappings ----------- */
+
+/* The smaps test's process: n one-page anonymous mappings, their
+ * protections alternating so that no two neighbours merge into one area,
+ * the writable ones touched (a non-zero rss), then pause(). */
+static pid_t spawn_mapped(size_t n) {
+        pid_t parent = getpid(), pid;
+        int fds[2];
+        char ok = 0;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return -errno;
+        pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(fds[0]);
+                close(fds[1]);
+                return r;
+        }
+        if (pid == 0) {
+                long page = sysconf(_SC_PAGESIZE);
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                if (getppid() != parent)
+                        _exit(1);
+                close(fds[0]);
+                ok = 1;
+                for (size_t i = 0; i < n && ok; i++) {
+                        int prot = i % 2 ? PROT_READ | PROT_WRITE : PROT_READ;
+                        char *p = mmap(NULL, (size_t)page, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                        if (p == MAP_FAILED)
+                                ok = 0;
+                        else if (prot & PROT_WRITE)
+                                *p = 1;
+                }
+                if (write(fds[1], &ok, 1) != 1)
+                        _exit(1);
+                close(fds[1]);
+                for (;;)
+                        pause();
+        }
+        mapped_child = pid;
+        close(fds[1]);
+        if (read(fds[0], &ok, 1) != 1)
+                ok = 0;
+        close(fds[0]);
+        if (!ok) {
+                kill(pid, SIGKILL);
+                waitpid(pid, NULL, 0);
+                mapped_child = 0;
+                return -ENOMEM;
+        }
+        return pid;
+}
+
+static void reap_mapped(void) {
+        if (mapped_child > 0) {
+                kill(mapped_child, SIGKILL);
+                waitpid(mapped_child, NULL, 0);
+                mapped_child = 0;
+        }
+}
+
+/* open, read() of READ_SIZE until it returns 0, close: the bytes, or -errno;
+ * ret_lines (if not NULL) counts the newlines. The floor of a whole file. */
+static ssize_t read_whole(int dirfd, const char *path, size_t *ret_lines) {
+        int fd = openat(dirfd, path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+        size_t total = 0, lines = 0;
+        ssize_t n;
+
+        if (fd < 0)
+                return -errno;
+        while ((n = read(fd, buf, sizeof(buf))) != 0) {
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        n = -errno;
+                        close(fd);
+                        return n;
+                }
+                total += (size_t)n;
+                if (ret_lines)
+                        for (ssize_t i = 0; i < n; i++)
+                                lines += buf[i] == '\n';
+        }
+        close(fd);
+        if (ret_lines)
+                *ret_lines = lines;
+        return (ssize_t)total;
+}
+
+/* The modes of the smaps test, and what each is a ratio to. */
+enum { S_STAT_PID, S_WARM, S_COLD, S_READ, S_LIB, S__COUNT, S_NONE = -1 };
+
+static const struct {
+        const char *name, *what;
+} smodes[S__COUNT] = {
+        [S_STAT_PID] = { "stat-pid", "warm read of MNT/<pid>/stat/pid" },
+        [S_WARM] = { "value-warm", "warm read of MNT/<pid>/smaps/<first range>/rss_bytes" },
+        [S_COLD] = { "value-ttl0", "the same value through nprocfs -o ttl=0 (--nprocfs-cold)" },
+        [S_READ] = { "proc-read", "/proc/<pid>/smaps read once, plain read() of 128 KiB" },
+        [S_LIB] = { "lib-parse", "/proc/<pid>/smaps read and parsed by the library" },
+};
+
+struct smaps {
+        struct bench *b;
+        char stat_path[64], proc_path[64], value_path[PATH_MAX];
+        nprocfs_ctx *ctx;
+        struct nprocfs_rec *rec; /* NULL: the library has no smaps record */
+        pid_t pid;
+        bool on[S__COUNT];
+        int floor; /* S_LIB when the library parses smaps, else S_READ */
+        struct tally tally[S__COUNT + 1];
+};
+
+static void smaps_op(struct smaps *s, int m) {
+        struct bench *b = s->b;
+        ssize_t n;
+        int r = 0;
+
+        switch (m) {
+        case S_STAT_PID:
+                r = read_value(b, b->fd[W_NP], s->stat_path);
+                break;
+        case S_WARM:
+                r = read_value(b, b->fd[W_NP], s->value_path);
+                break;
+        case S_COLD:
+                r = read_value(b, b->fd[W_NP_COLD], s->value_path);
+                break;
+        case S_READ:
+                n = read_whole(b->fd[W_PROC], s->proc_path, NULL);
+                r = n < 0 ? (int)n : 0;
+                b->sum += n > 0 ? (uint64_t)n : 0;
+                break;
+        case S_LIB:
+                r = nprocfs_rec_read(s->ctx, s->rec, s->pid, 0);
+                b->sum += s->rec->len;
+                break;
+        }
+        if (r < 0)
+                count_error(&s->tally[m], r);
+}
+
+static uint64_t smaps_timed(struct smaps *s, int m, unsigned long reps) {
+        uint64_t t0 = bench_now_ns();
+
+        for (unsigned long i = 0; i < reps; i++)
+                smaps_op(s, m);
+        return bench_now_ns() - t0;
+}
+
+/* One row: the median µs of v[0..n), and its per-round ratio to base. */
+static void smaps_row(const char *name, const double *v, const double *base, const char *base_name, size_t n,
+                      double *tmp, const char *what) {
+        double med;
+
+        memcpy(tmp, v, n * sizeof(double));
+        med = bench_quantile(tmp, n, 0.5);
+        if (!base) {
+                printf("smaps %-11s %10.3f %8s  %-15s %-10s %s\n", name, med, "-", "-", "-", what);
+                return;
+        }
+        for (size_t r = 0; r < n; r++)
+                tmp[r] = base[r] > 0 ? v[r] / base[r] : 0;
+        {
+                double ratio = bench_quantile(tmp, n, 0.5), q1 = bench_quantile(tmp, n, 0.25),
+                       q3 = bench_quantile(tmp, n, 0.75);
+                char q[32];
+                snprintf(q, sizeof(q), "%.3f..%.3f", q1, q3);
+                printf("smaps %-11s %10.3f %8.3f  %-15s %-10s %s\n", name, med, ratio, q, base_name, what);
+        }
+}
+
+/* The first entry of MNT/<pid>/smaps/ into s->value_path as
+ * <pid>/smaps/<entry>/rss_bytes. -ENOENT: no smaps in the tree. */
+static int smaps_find_value(struct smaps *s) {
+        char dir[64];
+        struct dirent *de;
+        struct stat st;
+        int fd, r = -ENODATA;
+        DIR *d;
+
+        snprintf(dir, sizeof(dir), "%d/smaps", (int)s->pid);
+        fd = openat(s->b->fd[W_NP], dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (!(d = fdopendir(fd))) {
+                close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+                        int len = snprintf(s->value_path, sizeof(s->value_path), "%s/%s/rss_bytes", dir, de->d_name);
+                        r = len > 0 && (size_t)len < sizeof(s->value_path) ? 0 : -ENAMETOOLONG;
+                        break;
+                }
+        closedir(d);
+        if (r == 0 && fstatat(s->b->fd[W_NP], s->value_path, &st, 0) < 0)
+                r = -errno;
+        return r;
+}
+
+/* The smaps test: a process with `mappings` mappings; warm reads of its
+ * stat/pid and of one smaps value, the value after the TTL, and the floor
+ * of that: /proc/<pid>/smaps read once (and parsed by the library, when it
+ * has a smaps record). Without smaps in the tree, the value's modes are
+ * skipped and the rest still runs. */
+static int run_smaps(struct bench *b, size_t mappings, unsigned rounds, unsigned sample_ms, unsigned ttl_ms,
+                     unsigned ttl_samples) {
+        struct smaps s = { .b = b, .floor = S_READ };
+        const struct nprocfs_schema *schema = nprocfs_schema_find(NPROCFS_SCOPE_PID, "smaps", 5);
+        double *us[S__COUNT] = { 0 }, *tmp = NULL, *ttl = NULL, *ttl_floor = NULL;
+        unsigned long reps[S__COUNT];
+        size_t maps_lines = 0, n = rounds > ttl_samples ? rounds : ttl_samples;
+        ssize_t smaps_bytes;
+        int r, ret = -ENOMEM;
+        bool in_tree;
+
+        s.pid = spawn_mapped(mappings);
+        if (s.pid < 0) {
+                fprintf(stderr, "smaps: a process with %zu mappings: %s\n", mappings, strerror(-s.pid));
+                return s.pid;
+        }
+        snprintf(s.stat_path, sizeof(s.stat_path), "%d/stat/pid", (int)s.pid);
+        snprintf(s.proc_path, sizeof(s.proc_path), "%d/smaps", (int)s.pid);
+        {
+                char maps[64];
+                snprintf(maps, sizeof(maps), "%d/maps", (int)s.pid);
+                if (read_whole(b->fd[W_PROC], maps, &maps_lines) < 0)
+                        maps_lines = 0;
+        }
+        smaps_bytes = read_whole(b->fd[W_PROC], s.proc_path, NULL);
+        printf("smaps: pid %d, %zu one-page mappings made, %zu lines in /proc/%d/maps, /proc/%d/smaps %zd bytes\n",
+               (int)s.pid, mappings, maps_lines, (int)s.pid, (int)s.pid, smaps_bytes);
+        if (schema) {
+                if ((r = nprocfs_open(NULL, 0, &s.ctx)) < 0 || (r = nprocfs_rec_new(schema, &s.rec)) < 0) {
+                        fprintf(stderr, "smaps: the library: %s\n", strerror(-r));
+                        ret = r;
+                        goto out;
+                }
+                s.floor = S_LIB;
+                printf("library smaps parse: nprocfs_rec_read() of schema %s\n", schema->name);
+        } else
+                printf("library smaps parse: n/a (the library has no smaps record): the floor is the plain read\n");
+        r = smaps_find_value(&s);
+        in_tree = r == 0;
+        if (r == -ENOENT && faccessat(b->fd[W_NP], s.stat_path, R_OK, 0) == 0)
+                printf("smaps: not in the tree yet (no %s/%d/smaps): value-warm and value-ttl skipped\n", b->dir[W_NP],
+                       (int)s.pid);
+        else if (r < 0) {
+                fprintf(stderr, "smaps: %s/%d/smaps: %s\n", b->dir[W_NP], (int)s.pid, strerror(-r));
+                ret = r;
+                goto out;
+        } else
+                printf("smaps: value %s/%s\n", b->dir[W_NP], s.value_path);
+        s.on[S_STAT_PID] = s.on[S_READ] = true;
+        s.on[S_WARM] = in_tree;
+        s.on[S_COLD] = in_tree && b->fd[W_NP_COLD] >= 0;
+        s.on[S_LIB] = s.rec != NULL;
+
+        for (int m = 0; m < S__COUNT; m++)
+                if (s.on[m] && !(us[m] = calloc(n, sizeof(double))))
+                        goto out;
+        if (!(tmp = calloc(n, sizeof(double))) || !(ttl = calloc(n, sizeof(double))) ||
+            !(ttl_floor = calloc(n, sizeof(double))))
+                goto out;
+
+        /* every mode once, then each sized to last sample_ms (best of three) */
+        for (int m = 0; m < S__COUNT; m++)
+                if (s.on[m])
+                        smaps_op(&s, m);
+        for (int m = 0; m < S__COUNT; m++) {
+                uint64_t best = UINT64_MAX;
+                if (!s.on[m])
+                        continue;
+                for (int i = 0; i < 3; i++) {
+                        uint64_t d = smaps_timed(&s, m, 1);
+                        if (d < best)
+                                best = d;
+                }
+                reps[m] = (unsigned long)((uint64_t)sample_ms * 1000000 / (best ? best : 1)) + 1;
+        }
+        memset(s.tally, 0, sizeof(s.tally));
+        for (unsigned rd = 0; rd < rounds; rd++)
+                for (int j = 0; j < S__COUNT; j++) {
+                        int m = (int)((unsigned)j + rd) % S__COUNT;
+                        if (s.on[m])
+                                us[m][rd] = (double)smaps_timed(&s, m, reps[m]) / 1e3 / (double)reps[m];
+                }
+        /* after the TTL on the default mount: sleep past it, read the value
+         * once, then the floor once, and take their ratio */
+        for (unsigned i = 0; in_tree && i < ttl_samples; i++) {
+                struct timespec ts = { .tv_sec = (ttl_ms + 200) / 1000, .tv_nsec = (ttl_ms + 200) % 1000 * 1000000L };
+                while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                        ;
+                ttl[i] = (double)smaps_timed(&s, S_WARM, 1) / 1e3;
+                ttl_floor[i] = (double)smaps_timed(&s, s.floor, 1) / 1e3;
+        }
+
+        printf("%-5s %-11s %10s %8s  %-15s %-10s %s\n", "test", "mode", "us/op", "ratio", "ratio q1..q3", "to", "what");
+        smaps_row(smodes[S_STAT_PID].name, us[S_STAT_PID], NULL, NULL, rounds, tmp, smodes[S_STAT_PID].what);
+        if (in_tree)
+                smaps_row(smodes[S_WARM].name, us[S_WARM], us[S_STAT_PID], smodes[S_STAT_PID].name, rounds, tmp,
+                          smodes[S_WARM].what);
+        else
+                printf("smaps %-11s %10s %8s  %-15s %-10s skipped: smaps not in the tree yet\n", smodes[S_WARM].name,
+                       "-", "-", "-", "-");
+        if (in_tree && ttl_samples > 0) {
+                char what[128];
+                snprintf(what, sizeof(what),
+                         "the value after sleeping %u ms (TTL %u ms), %u samples, each paired "
+                         "with a floor read",
+                         ttl_ms + 200, ttl_ms, ttl_samples);
+                smaps_row("value-ttl", ttl, ttl_floor, smodes[s.floor].name, ttl_samples, tmp, what);
+        } else
+                printf("smaps %-11s %10s %8s  %-15s %-10s skipped: %s\n", "value-ttl", "-", "-", "-", "-",
+                       in_tree ? "--ttl-samples 0" : "smaps not in the tree yet");
+        if (s.on[S_COLD])
+                smaps_row(smodes[S_COLD].name, us[S_COLD], us[s.floor], smodes[s.floor].name, rounds, tmp,
+                          smodes[S_COLD].what);
+        else
+                printf("smaps %-11s %10s %8s  %-15s %-10s skipped: %s\n", smodes[S_COLD].name, "-", "-", "-", "-",
+                       in_tree ? "no --nprocfs-cold" : "smaps not in the tree yet");
+        smaps_row(smodes[S_READ].name, us[S_READ], NULL, NULL, rounds, tmp, smodes[S_READ].what);
+        if (s.on[S_LIB])
+                smaps_row(smodes[S_LIB].name, us[S_LIB], us[S_READ], smodes[S_READ].name, rounds, tmp,
+                          smodes[S_LIB].what);
+        else
+                printf("smaps %-11s %10s %8s  %-15s %-10s library smaps parse: n/a\n", smodes[S_LIB].name, "-", "-",
+                       "-", "-");
+        printf("smaps: %u rounds, interleaved; samples of at least %u ms; the floor of a read after the TTL is %s\n",
+               rounds, sample_ms,
+               s.floor == S_LIB ? "lib-parse" : "proc-read (plain read: the library has no smaps parse yet)");
+        ret = 0;
+        for (int m = 0; m < S__COUNT; m++) {
+                const struct tally *ty = &s.tally[m];
+                if (ty->gone || ty->refused || ty->bad) {
+                        printf("smaps %s: %" PRIu64 " gone, %" PRIu64 " refused, %" PRIu64 " errors\n", smodes[m].name,
+                               ty->gone, ty->refused, ty->bad);
+                        ret = -EIO;
+                }
+        }
+        printf("\n");
+        fflush(stdout);
+out:
+        for (int m = 0; m < S__COUNT; m++)
+                free(us[m]);
+        free(tmp);
+        free(ttl);
+        free(ttl_floor);
+        nprocfs_rec_free(s.rec);
+        nprocfs_close(s.ctx);
+        reap_mapped();
+        return ret;
+}
 
 /* ---- one test: interleaved rounds -------------------------------------- */
 
 static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned sample_ms, struct trace *tr,
                     unsigned trace_ms) {
-        size_t sel[NMODES], nsel = 0, base = SIZE_MAX;
+        size_t sel[NMODES], nsel = 0, base = SIZE_MAX, cache = SIZE_MAX;
         unsigned long reps[NMODES];
         double *us[NMODES] = { 0 }, *tmp = NULL, items_min = 1e300, items_max = 0;
         int ret = -ENOMEM;
@@ -748,6 +1115,8 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
                 if (modes[i].test == t && b->fd[modes[i].where] >= 0) {
                         if (modes[i].where == W_NULL)
                                 base = nsel;
+                        if (modes[i].where == W_NULL_CACHE)
+                                cache = nsel;
                         sel[nsel++] = i;
                 }
         if (base == SIZE_MAX) {
@@ -817,6 +1186,15 @@ static int run_test(struct bench *b, enum test t, unsigned rounds, unsigned samp
                 printf("%-5s %-13s %10.3f %9.3f  %6.3f..%-7.3f %s\n", test_names[t], modes[sel[k]].name, med, ratio, q1,
                        q3, modes[sel[k]].what);
         }
+        /* the same against the page-cache configuration, the base of the
+         * scan's target: "vs <test> <mode> nullfs-cache <ratio> <q1..q3>" */
+        for (size_t k = 0; cache != SIZE_MAX && k < nsel; k++) {
+                for (unsigned r = 0; r < rounds; r++)
+                        tmp[r] = us[cache][r] > 0 ? us[k][r] / us[cache][r] : 0;
+                printf("vs    %-5s %-13s nullfs-cache %6.3f  %.3f..%.3f\n", test_names[t], modes[sel[k]].name,
+                       bench_quantile(tmp, rounds, 0.5), bench_quantile(tmp, rounds, 0.25),
+                       bench_quantile(tmp, rounds, 0.75));
+        }
         printf("%s: %u rounds, interleaved; samples of at least %u ms (", test_names[t], rounds, sample_ms);
         for (size_t k = 0; k < nsel; k++)
                 printf("%s%s %lu", k ? ", " : "", modes[sel[k]].name, reps[k]);
@@ -853,11 +1231,12 @@ static void usage(const char *argv0) {
                "Reads through FUSE mounts made beforehand (bench/fs/run.sh makes them) and prints\n"
                "microseconds per operation and the ratio to the do-nothing filesystem.\n\n"
                "  --nullfs DIR         nprocfs-bench-nullfs, plain (required but for --tests walk)\n"
+               "  --nullfs-cache DIR   nullfs -o keep_cache (a second base: \"vs\" lines)\n"
                "  --nullfs-best DIR    nullfs -o entry_timeout=3600,attr_timeout=3600,keep_cache,noflush\n"
                "  --nullfs-t0 DIR      nullfs -o entry_timeout=0,attr_timeout=0\n"
                "  --nprocfs DIR        nprocfs, default ttl\n"
                "  --nprocfs-cold DIR   nprocfs -o ttl=0\n"
-               "  --tests LIST         read,stat,scan (default) or walk, comma-separated\n"
+               "  --tests LIST         read,stat,scan (default), walk or smaps, comma-separated\n"
                "  --entry-pid PID      read and stat: whose stat/utime_ns (default 1)\n"
                "  --rounds N           read and stat: interleaved rounds (default 31)\n"
                "  --sample-ms N        read and stat: a mode's sample lasts at least N ms (default 20)\n"
@@ -871,7 +1250,10 @@ static void usage(const char *argv0) {
                "  --first-pass-max N   walk: the first whole pass may last N seconds (default 1800)\n"
                "  --walk-seconds N     walk: how long the loop after it runs (default 600)\n"
                "  --every N            walk: sample every N seconds (default 30)\n"
-               "  --idle-seconds N     walk: then the daemon's CPU use, idle, over N s (default 10)\n",
+               "  --idle-seconds N     walk: then the daemon's CPU use, idle, over N s (default 10)\n"
+               "  --mappings N         smaps: the mappings of the process it reads (default 2000)\n"
+               "  --ttl-ms N           smaps: the --nprocfs daemon's ttl (default 1000)\n"
+               "  --ttl-samples N      smaps: reads after sleeping past it (default 11)\n",
                argv0);
 }
 
@@ -884,7 +1266,7 @@ static int parse_tests(const char *arg, bool sel[T__COUNT]) {
                         if (strlen(test_names[t]) == len && memcmp(test_names[t], p, len) == 0)
                                 break;
                 if (t == T__COUNT) {
-                        fprintf(stderr, "--tests: read, stat, scan, walk, comma-separated\n");
+                        fprintf(stderr, "--tests: read, stat, scan, walk, smaps, comma-separated\n");
                         return -EINVAL;
                 }
                 sel[t] = true;
@@ -941,10 +1323,14 @@ int main(int argc, char **argv) {
                 OPT_ENTRY,
                 OPT_IDLE,
                 OPT_TESTS,
+                OPT_MAPPINGS,
+                OPT_TTL,
+                OPT_TTL_SAMPLES,
                 OPT_WHERE
         };
         static const struct option opts[] = {
                 { "nullfs", required_argument, NULL, OPT_WHERE + W_NULL },
+                { "nullfs-cache", required_argument, NULL, OPT_WHERE + W_NULL_CACHE },
                 { "nullfs-best", required_argument, NULL, OPT_WHERE + W_NULL_BEST },
                 { "nullfs-t0", required_argument, NULL, OPT_WHERE + W_NULL_T0 },
                 { "nprocfs", required_argument, NULL, OPT_WHERE + W_NP },
@@ -964,6 +1350,9 @@ int main(int argc, char **argv) {
                 { "entry-pid", required_argument, NULL, OPT_ENTRY },
                 { "idle-seconds", required_argument, NULL, OPT_IDLE },
                 { "first-pass-max", required_argument, NULL, OPT_FIRST },
+                { "mappings", required_argument, NULL, OPT_MAPPINGS },
+                { "ttl-ms", required_argument, NULL, OPT_TTL },
+                { "ttl-samples", required_argument, NULL, OPT_TTL_SAMPLES },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
@@ -973,7 +1362,7 @@ int main(int argc, char **argv) {
         bool tests[T__COUNT];
         unsigned long rounds = 31, sample_ms = 20, scan_rounds = 15, scan_ms = 200, spawn = 0, cpu = ULONG_MAX,
                       trace_ms = 2000, daemon = 0, walk_s = 600, every = 30, first_max = 1800, entry_pid = 1,
-                      idle_s = 10;
+                      idle_s = 10, mappings = 2000, ttl_ms = 1000, ttl_samples = 11;
         struct utsname un;
         int c, ret = 1;
 
@@ -1032,6 +1421,15 @@ int main(int argc, char **argv) {
                 case OPT_FIRST:
                         num = &first_max, max = 86400;
                         break;
+                case OPT_MAPPINGS:
+                        num = &mappings, max = 1000000;
+                        break;
+                case OPT_TTL:
+                        num = &ttl_ms, max = 3600000;
+                        break;
+                case OPT_TTL_SAMPLES:
+                        num = &ttl_samples, max = ROUNDS_MAX;
+                        break;
                 default:
                         if (c >= OPT_WHERE && c < OPT_WHERE + W__COUNT) {
                                 b.dir[c - OPT_WHERE] = optarg;
@@ -1054,6 +1452,10 @@ int main(int argc, char **argv) {
         }
         if (tests[T_WALK] && (!b.dir[W_NP] || daemon == 0)) {
                 fprintf(stderr, "%s: --tests walk needs --nprocfs and --daemon-pid\n", argv[0]);
+                return 2;
+        }
+        if (tests[T_SMAPS] && !b.dir[W_NP]) {
+                fprintf(stderr, "%s: --tests smaps needs --nprocfs\n", argv[0]);
                 return 2;
         }
         if ((tests[T_READ] || tests[T_STAT] || tests[T_SCAN]) && !b.dir[W_NULL]) {
@@ -1119,6 +1521,9 @@ int main(int argc, char **argv) {
                 ret = 1;
         if (tests[T_SCAN] &&
             run_test(&b, T_SCAN, (unsigned)scan_rounds, (unsigned)scan_ms, &tr, (unsigned)trace_ms) < 0)
+                ret = 1;
+        if (tests[T_SMAPS] && run_smaps(&b, (size_t)mappings, (unsigned)rounds, (unsigned)sample_ms, (unsigned)ttl_ms,
+                                        (unsigned)ttl_samples) != 0)
                 ret = 1;
         if (tests[T_WALK] &&
             run_walk(&b, (pid_t)daemon, (unsigned)first_max, (unsigned)walk_s, (unsigned)every, (unsigned)idle_s) != 0)

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the filesystem benchmark the way bench/README.md reports it: a release
-# build in build-bench/; nprocfs (default ttl), nprocfs -o ttl=0 and three
+# build in build-bench/; nprocfs (default ttl), nprocfs -o ttl=0 and four
 # nprocfs-bench-nullfs configurations mounted under one mktemp directory;
 # the read, stat and scan tests at this machine's process count and with
-# SPAWN extra sleeping processes; then the memory test on a fresh nprocfs
+# SPAWN extra sleeping processes; the smaps test (one process with MAPPINGS
+# mappings: its stat/pid and one smaps value warm, the value after the TTL,
+# /proc/<pid>/smaps read once as the floor); then the memory test on a fresh nprocfs
 # mount: MEM_SPAWN sleeping processes, a whole-tree pass, and passes again
 # and again for MEM_SECONDS while the daemon's VmRSS is sampled. Ends with a
 # summary table. Needs root (FUSE mounts, tracefs).
@@ -18,7 +20,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")/../.." || exit 1
 if [ "${QUICK:-0}" = 1 ]; then
         ROUNDS=${ROUNDS:-11} SCAN_ROUNDS=${SCAN_ROUNDS:-5} MEM_SECONDS=${MEM_SECONDS:-60} EVERY=${EVERY:-10}
-        TRACE_MS=${TRACE_MS:-1000}
+        TRACE_MS=${TRACE_MS:-1000} TTL_SAMPLES=${TTL_SAMPLES:-5}
 fi
 ROUNDS=${ROUNDS:-31}
 SCAN_ROUNDS=${SCAN_ROUNDS:-15}
@@ -28,6 +30,8 @@ MEM_SECONDS=${MEM_SECONDS:-600}
 EVERY=${EVERY:-30}
 TRACE_MS=${TRACE_MS:-2000}
 TRACE=${TRACE:-1}
+MAPPINGS=${MAPPINGS:-2000}
+TTL_SAMPLES=${TTL_SAMPLES:-11}
 BUILD=${BUILD:-build-bench}
 OUT=${OUT:-$BUILD/bench-fs}
 
@@ -122,12 +126,13 @@ trace_args=()
 [ -n "${TRACE_DIR:-}" ] && trace_args=(--trace "$TRACE_DIR" --trace-ms "$TRACE_MS")
 
 mount_fs nullfs "$NULLFS"
+mount_fs nullfs-cache "$NULLFS" -o keep_cache
 mount_fs nullfs-best "$NULLFS" -o entry_timeout=3600,attr_timeout=3600,keep_cache,noflush
 mount_fs nullfs-t0 "$NULLFS" -o entry_timeout=0,attr_timeout=0
 mount_fs nprocfs "$NPROCFS"
 mount_fs nprocfs-cold "$NPROCFS" -o ttl=0
 mounts=()
-for name in nullfs nullfs-best nullfs-t0 nprocfs nprocfs-cold; do mounts+=("--$name" "$TOP/$name"); done
+for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do mounts+=("--$name" "$TOP/$name"); done
 
 # ---- timed runs ----------------------------------------------------------
 for spawn in 0 "$SPAWN"; do
@@ -137,7 +142,14 @@ for spawn in 0 "$SPAWN"; do
                 --scan-rounds "$SCAN_ROUNDS" --spawn "$spawn" | tee "$log"
         echo
 done
-for name in nullfs nullfs-best nullfs-t0 nprocfs nprocfs-cold; do unmount "$name"; done
+
+# ---- smaps: one value of a process with MAPPINGS mappings ---------------------
+log=$OUT/smaps.txt
+echo "== $BENCH --tests smaps --mappings $MAPPINGS --rounds $ROUNDS --ttl-samples $TTL_SAMPLES"
+timeout -k 30 1800 "$BENCH" --tests smaps --nprocfs "$TOP/nprocfs" --nprocfs-cold "$TOP/nprocfs-cold" \
+        --mappings "$MAPPINGS" --rounds "$ROUNDS" --ttl-samples "$TTL_SAMPLES" | tee "$log"
+echo
+for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do unmount "$name"; done
 
 # ---- memory: a fresh daemon, MEM_SPAWN more processes, the whole tree --------
 mount_fs mem "$NPROCFS"
@@ -151,6 +163,9 @@ echo
 # ---- summary --------------------------------------------------------------------
 val() { # log test mode field: 3 = us, 4 = x nullfs
         awk -v t="$2" -v m="$3" -v f="$4" '$1 == t && $2 == m { print $f; exit }' "$1"
+}
+vs() { # log test mode: the median per-round ratio to nullfs-cache
+        awk -v t="$2" -v m="$3" '$1 == "vs" && $2 == t && $3 == m && $4 == "nullfs-cache" { print $5; exit }' "$1"
 }
 reqs() { # log test mode: the FUSE requests per operation
         awk -v t="$2" -v m="$3" '$1 == "requests" && $2 == t && $3 == m {
@@ -167,7 +182,7 @@ small=$OUT/time-0.txt large=$OUT/time-$SPAWN.txt
 echo "== summary: $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs, $ROUNDS rounds (scan $SCAN_ROUNDS), medians"
 echo "read: open + read to EOF + close of <pid>/stat/utime_ns, us/op, and x nullfs (plain)"
 printf '  %-13s %12s %9s %12s %9s   %s\n' mode "us (+0)" "x nullfs" "us (+$SPAWN)" "x nullfs" "FUSE requests per op (+0)"
-for m in proc nullfs nullfs-best nullfs-t0 nprocfs nprocfs-self nprocfs-cold; do
+for m in proc nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-self nprocfs-cold; do
         printf '  %-13s %12s %9s %12s %9s  %s\n' "$m" "$(val "$small" read "$m" 3)" "$(val "$small" read "$m" 4)" \
                 "$(val "$large" read "$m" 3)" "$(val "$large" read "$m" 4)" "$(reqs "$small" read "$m")"
 done
@@ -177,14 +192,21 @@ for m in proc nullfs nullfs-t0 nprocfs nprocfs-cold; do
         printf '  %-13s %12s %9s %12s %9s  %s\n' "$m" "$(val "$small" stat "$m" 3)" "$(val "$small" stat "$m" 4)" \
                 "$(val "$large" stat "$m" 3)" "$(val "$large" stat "$m" 4)" "$(reqs "$small" stat "$m")"
 done
-echo "scan: readdir + 8 stat values of every process, us/process ($(procs "$small") and $(procs "$large") processes)"
-printf '  %-13s %12s %9s %12s %9s %10s   %s\n' mode "us (+0)" "x nullfs" "us (+$SPAWN)" "x nullfs" "+$SPAWN/+0" \
-        "FUSE requests per process (+$SPAWN)"
-for m in proc nullfs nullfs-best nprocfs nprocfs-cold; do
-        printf '  %-13s %12s %9s %12s %9s %10s  %s\n' "$m" "$(val "$small" scan "$m" 3)" "$(val "$small" scan "$m" 4)" \
-                "$(val "$large" scan "$m" 3)" "$(val "$large" scan "$m" 4)" \
+echo "scan: readdir + 8 stat values of every process, us/process ($(procs "$small") and $(procs "$large") processes);"
+echo "  x nullfs: to nullfs plain; x cache: to nullfs-cache (-o keep_cache, otherwise libfuse's defaults)"
+printf '  %-13s %12s %9s %8s %12s %9s %8s %10s   %s\n' mode "us (+0)" "x nullfs" "x cache" "us (+$SPAWN)" "x nullfs" \
+        "x cache" "+$SPAWN/+0" "FUSE requests per process (+$SPAWN)"
+for m in proc nullfs nullfs-cache nullfs-best nprocfs nprocfs-cold; do
+        printf '  %-13s %12s %9s %8s %12s %9s %8s %10s  %s\n' "$m" "$(val "$small" scan "$m" 3)" \
+                "$(val "$small" scan "$m" 4)" "$(vs "$small" scan "$m")" "$(val "$large" scan "$m" 3)" \
+                "$(val "$large" scan "$m" 4)" "$(vs "$large" scan "$m")" \
                 "$(div "$(val "$large" scan "$m" 3)" "$(val "$small" scan "$m" 3)")" "$(reqs "$large" scan "$m")"
 done
+sm=$OUT/smaps.txt
+echo "smaps: one process with $MAPPINGS mappings, us/op; ratio: to the mode in \"to\" (the floor after the TTL:"
+echo "  lib-parse when the library parses smaps, else proc-read, a plain read())"
+grep -E '^(smaps: pid|library smaps parse|smaps: not in the tree|smaps: value)' "$sm" | sed 's/^/  /'
+awk '$1 == "smaps" { printf "  %-11s %10s %8s  %s\n", $2, $3, $4, $3 == "-" ? "(skipped)" : $6 }' "$sm"
 mem=$(grep '^walk summary:' "$OUT/mem.txt")
 kib() { sed -n "s/.* $1=\([-0-9.]*\).*/\1/p" <<<"$mem"; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "") print "-"; else printf "%.1f", k / 1024 }'; }
@@ -208,11 +230,22 @@ printf '  kernel fuse_inode slab: +%s MiB over the first pass; daemon CPU while 
         "$(kib idle_cpu_pct)"
 echo "targets:"
 w=$(val "$small" read nprocfs 4) s0=$(val "$small" scan nprocfs 4) s1=$(val "$large" scan nprocfs 4)
+c0=$(vs "$small" scan nprocfs) c1=$(vs "$large" scan nprocfs)
 flat=$(div "$(val "$large" scan nprocfs 3)" "$(val "$small" scan nprocfs 3)")
 printf '  warm read <= 1.2x nullfs: %s (%s)\n' "$w" "$(verdict "$w" '<=' 1.2)"
 printf '  scan <= 1.0x nullfs: %s at +0 (%s), %s at +%s (%s)\n' "$s0" "$(verdict "$s0" '<=' 1.0)" "$s1" "$SPAWN" \
         "$(verdict "$s1" '<=' 1.0)"
+printf '  scan <= 1.0x nullfs-cache: %s at +0 (%s), %s at +%s (%s)\n' "${c0:--}" "$(verdict "$c0" '<=' 1.0)" \
+        "${c1:--}" "$SPAWN" "$(verdict "$c1" '<=' 1.0)"
 printf '  scan flat, +%s over +0 <= 1.2x: %s (%s)\n' "$SPAWN" "$flat" "$(verdict "$flat" '<=' 1.2)"
+if grep -q '^smaps: not in the tree yet' "$sm"; then
+        echo "  smaps: not in the tree yet (warm smaps value <= 1.5x stat/pid, after the TTL <= 2x the floor: not measured)"
+else
+        sw=$(val "$sm" smaps value-warm 4) st=$(val "$sm" smaps value-ttl 4) sf=$(val "$sm" smaps value-ttl 6)
+        printf '  smaps value, warm, <= 1.5x <pid>/stat/pid: %s (%s)\n' "${sw:--}" "$(verdict "$sw" '<=' 1.5)"
+        [ "$sf" = proc-read ] && sf="proc-read (plain read: the library has no smaps parse yet)"
+        printf '  smaps value after the TTL <= 2x %s: %s (%s)\n' "${sf:-the floor}" "${st:--}" "$(verdict "$st" '<=' 2)"
+fi
 printf '  RSS < 64 MiB at %s tasks: max %s MiB (%s)\n' "$(kib tasks)" "$(mib "$(kib rss_max_kib)")" \
         "$(verdict "$(mib "$(kib rss_max_kib)")" '<' 64)"
 echo "  RSS not growing: see the slope, and $OUT/mem.txt for every sample"
