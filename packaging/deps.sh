@@ -3,6 +3,9 @@
 # needs no network).
 NPROCFS_BUILD_DEPS="meson ninja-build pkg-config gcc libc6-dev libfuse3-dev fuse3"
 NPROCFS_TEST_DEPS="libcmocka-dev clang clang-format libclang-rt-14-dev valgrind attr python3 util-linux procps"
+# Building the Debian packages from packaging/debian and checking them
+# (tests/fs/pkg-deb.sh): systemd for systemd-analyze, man-db for man -w.
+NPROCFS_PKG_DEPS="build-essential debhelper dpkg-dev lintian systemd man-db"
 
 nprocfs_ensure_deps() {
         local missing=() p
