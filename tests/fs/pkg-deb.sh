@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages, as an administrator gets them: built from
-# packaging/debian by dpkg-buildpackage in a copy of the source tree (where
-# packaging/debian becomes debian/), free of lintian errors, installed, used
+# packaging/debian by packaging/build-deb.sh (dpkg-buildpackage in a copy
+# of the source tree), free of lintian errors, installed, used
 # (the daemon, the manual, the library through pkg-config, the unit's
 # command lines run by hand with its capabilities), then purged without a
-# trace. Installs what it needs to build packages (packaging/deps.sh).
+# trace. build-deb.sh installs what building packages needs.
 #
 # It installs into /usr: it refuses to run where nprocfs is installed
 # already (by a package or by hand), and never touches /mnt/nproc or a
@@ -22,10 +22,11 @@ cannot_run() {
 . "$SOURCE_ROOT/packaging/deps.sh"
 # shellcheck disable=SC2086
 nprocfs_ensure_deps $NPROCFS_BUILD_DEPS $NPROCFS_PKG_DEPS || cannot_run "cannot install $NPROCFS_PKG_DEPS"
-need_cmd dpkg-buildpackage lintian systemd-analyze setpriv findmnt cc pkg-config man
+need_cmd dpkg-buildpackage dpkg-deb objdump lintian systemd-analyze setpriv findmnt cc pkg-config man
 for p in "${PKGS[@]}"; do
-        if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'installed'; then
-                cannot_run "$p is installed on this machine; this test would replace it, then purge it"
+        st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+        if [ -n "$st" ] && [[ "$st" != *" not-installed" ]]; then
+                cannot_run "$p is on this machine ($st); this test would replace it, then purge it"
         fi
 done
 for f in /usr/bin/nprocfs /usr/bin/nprocfs-dump /usr/bin/nprocfs-capture /usr/include/nprocfs /etc/default/nprocfs \
@@ -43,22 +44,8 @@ trap 'purge; cleanup' EXIT
 
 # ---- build ------------------------------------------------------------
 new_dir work
-src=$work/nprocfs-0.1.0
-mkdir "$src"
-# what is in the checkout (tracked, or new and not ignored), links as links
-if git -C "$SOURCE_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-        git -C "$SOURCE_ROOT" ls-files -z --cached --others --exclude-standard |
-                tar -C "$SOURCE_ROOT" --null -T - -cf - | tar -C "$src" -xf -
-else
-        tar -C "$SOURCE_ROOT" --exclude='./build*' -cf - . | tar -C "$src" -xf -
-fi
-mv "$src/packaging/debian" "$src/debian" || exit 1
 t0=$SECONDS
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
-        tail -40 "$work/build.log" >&2
-        echo "FAIL: dpkg-buildpackage -us -uc -b" >&2
-        exit 1
-fi
+bash "$SOURCE_ROOT/packaging/build-deb.sh" "$work" >/dev/null || { echo "FAIL: packaging/build-deb.sh" >&2; exit 1; }
 echo "built in $((SECONDS - t0)) s"
 changes=$(echo "$work"/nprocfs_*.changes)
 debs=()
@@ -67,7 +54,8 @@ for p in "${PKGS[@]}"; do
         [ -f "$d" ] || { echo "FAIL: no $p package was built" >&2; exit 1; }
         debs+=("$d")
 done
-soname=$(objdump -p "$src/debian/libnprocfs0/usr/lib/"*/libnprocfs.so.0.* | awk '$1 == "SONAME" { print $2 }')
+dpkg-deb -x "$work"/libnprocfs0_*.deb "$work/lib0"
+soname=$(objdump -p "$work/lib0/usr/lib/"*/libnprocfs.so.0.* | awk '$1 == "SONAME" { print $2 }')
 [ "$soname" = libnprocfs.so.0 ] || fail "SONAME '$soname': the package libnprocfs0 is named after libnprocfs.so.0"
 
 # ---- lintian ----------------------------------------------------------
