@@ -95,6 +95,14 @@ struct nprocfs_field {
         uint8_t unit;   /* enum nprocfs_unit */
         uint8_t conv;   /* enum nprocfs_conv */
         uint8_t access; /* enum nprocfs_access */
+        uint8_t flags;  /* enum nprocfs_field_flags */
+};
+
+enum nprocfs_field_flags {
+        /* a total since boot or since the process started: it only grows
+         * (until a reboot, or the process is gone), and a rate of it means
+         * something; a Prometheus counter */
+        NPROCFS_FF_CUMULATIVE = 1u << 0,
 };
 
 /* Who may see a field's value. /proc shows some fields of a file anyone may
@@ -123,6 +131,10 @@ struct nprocfs_schema {
         const char *name; /* the tree's directory name: the /proc file's name */
         const char *path; /* path below the pid dir or the root ("status", "sys/kernel/osrelease") */
         const char *doc;
+        /* what one row (table files) or one group of fields (G rows) is, as
+         * a word: "cpu", "limit"; NULL for files with neither. Metrics name
+         * their row label by it. */
+        const char *row_name;
         const struct nprocfs_field *fields;
         const struct nprocfs_field *row_fields; /* table files: the fields of each row */
         int (*parse)(struct nprocfs_rec *rec, const struct nprocfs_env *env);

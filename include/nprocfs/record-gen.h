@@ -6,12 +6,14 @@
  * W(name, conv, words, key, pos, kver, doc) for an enumeration, or
  * G(group, name, type, ...) for an entry group/name (member group_name), or
  * P(...), as F, for a field /proc shows only to a reader that may
- * ptrace-read the process (enum nprocfs_access). */
+ * ptrace-read the process (enum nprocfs_access), or C(...), as F, for a
+ * cumulative field (NPROCFS_FF_CUMULATIVE). */
 
 #define F(n, t, ...)    NPROCFS_CT_##t n;
 #define G(g, n, t, ...) NPROCFS_CT_##t g##_##n;
 #define W(n, ...)       uint32_t n;
 #define P               F
+#define C               F
 
 #ifdef NPROCFS_GEN_ROW_DEF
 struct NPROCFS_CAT(NPROCFS_CAT(nprocfs_, NPROCFS_GEN), _row) {
@@ -29,11 +31,13 @@ struct NPROCFS_CAT(nprocfs_, NPROCFS_GEN) {
 #undef G
 #undef W
 #undef P
+#undef C
 
 #define F(n, ...)    NPROCFS_CAT(NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), _), n),
 #define G(g, n, ...) F(g##_##n, __VA_ARGS__)
 #define W            F
 #define P            F
+#define C            F
 enum {
 #include NPROCFS_GEN_DEF
         NPROCFS_CAT(NPROCFS_CAT(NPROCFS_F_, NPROCFS_GEN), __COUNT)
@@ -51,6 +55,7 @@ enum {
 #undef G
 #undef W
 #undef P
+#undef C
 
 extern const struct nprocfs_schema NPROCFS_CAT(nprocfs_schema_, NPROCFS_GEN);
 

@@ -105,6 +105,20 @@ static void check_liveness(struct fs *fs) {
         free(k);
 }
 
+/* Past NAMES_MAX, the kernel is told to forget the processes read least
+ * recently (their names, and with them every inode below): the next
+ * reader of one looks it up again. */
+static void bound_names(struct fs *fs) {
+        pid_t *pids;
+        size_t n;
+
+        if (nodes_over_budget(fs, &pids, &n) < 0)
+                return;
+        for (size_t i = 0; i < n; i++)
+                bg_inval_entry(fs, FUSE_ROOT_ID, pids[i]);
+        free(pids);
+}
+
 static void *sweeper(void *arg) {
         struct fs *fs = arg;
         struct bg *bg = &fs->bg;
@@ -122,6 +136,7 @@ static void *sweeper(void *arg) {
                 cache_sweep(fs);
                 if (fs->root_live)
                         check_liveness(fs);
+                bound_names(fs);
                 if (++round % 16 == 0)
                         malloc_trim(0); /* hand freed parses back to the system */
                 pthread_mutex_lock(&bg->lock);

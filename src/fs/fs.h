@@ -156,6 +156,8 @@ struct node {
                  * sweep walks, so that it need not visit every node */
                 struct {
                         struct node *prev_proc, *next_proc;
+                        int64_t used; /* K_PROC: the sweep's tick of the last request below it */
+                        size_t below; /* K_PROC: nodes of its subtree, itself included */
                 };
         };
         uint16_t path_len;
@@ -170,7 +172,15 @@ struct nodes {
         size_t nbuckets, count;
         struct node *root;
         struct node *procs; /* every K_PROC and K_THREAD node */
+        int64_t tick;       /* seconds, advanced by the sweep */
 };
+
+/* How many names (inodes) the kernel may hold of processes: past it, the
+ * sweep has the kernel forget the processes read least recently, so that a
+ * whole-tree read pins a bounded number of the kernel's inodes and of our
+ * nodes (each costs the kernel about 0.9 KiB, the daemon about 170 bytes). */
+#define NAMES_MAX  131072
+#define NAMES_KEEP 2 /* seconds: a process read this recently stays */
 
 /* What identifies a node; its inode number is a hash of it, so a listing
  * can name the number of a node that does not exist yet. */
@@ -285,6 +295,9 @@ struct known {
 int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n);
 /* Inode numbers of kernel-known nodes of p (attributes to invalidate). */
 int nodes_of_proc(struct fs *fs, const struct proc *p, fuse_ino_t **ret, size_t *ret_n);
+/* Advances the tick; when the table holds over NAMES_MAX nodes, the
+ * processes (pids) the kernel should forget, least recently read first. */
+int nodes_over_budget(struct fs *fs, pid_t **ret, size_t *ret_n);
 
 /* perm.c */
 #define MAX_GROUPS 64

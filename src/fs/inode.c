@@ -89,6 +89,13 @@ static bool is_proc_kind(const struct node *n) {
         return n->kind == K_PROC || n->kind == K_THREAD;
 }
 
+/* The process directory n is in (or is), or NULL. */
+static struct node *proc_node(struct node *n) {
+        while (n && n->kind != K_PROC)
+                n = n->parent;
+        return n;
+}
+
 static void procs_add(struct nodes *t, struct node *n) {
         n->prev_proc = NULL;
         n->next_proc = t->procs;
@@ -171,6 +178,8 @@ static void release_locked(struct nodes *t, struct node *n) {
                 unlink_node(t, n);
                 if (is_proc_kind(n))
                         procs_del(t, n);
+                if (n->kind != K_PROC && proc_node(parent))
+                        proc_node(parent)->below--;
                 t->count--;
                 proc_unref(n->proc);
                 free(n);
@@ -186,8 +195,12 @@ struct node *nodes_get(struct fs *fs, fuse_ino_t ino) {
 
         pthread_mutex_lock(&t->lock);
         n = ino == FUSE_ROOT_ID ? t->root : find_ino(t, ino);
-        if (n)
+        if (n) {
+                struct node *pn = proc_node(n);
                 n->refs++;
+                if (pn)
+                        pn->used = t->tick;
+        }
         pthread_mutex_unlock(&t->lock);
         return n;
 }
@@ -238,10 +251,14 @@ struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *paren
                 parent->refs++;
         n->nlookup = 1;
         n->refs = 1;
-        if (is_proc_kind(n))
+        if (is_proc_kind(n)) {
                 procs_add(t, n);
-        else
+                n->used = t->tick;
+                n->below = 1;
+        } else
                 n->size_seen = SIZE_UNKNOWN;
+        if (n->kind != K_PROC && proc_node(parent))
+                proc_node(parent)->below++;
         link_node(t, n);
         if (++t->count > t->nbuckets)
                 grow(t);
@@ -361,5 +378,67 @@ int nodes_of_proc(struct fs *fs, const struct proc *p, fuse_ino_t **ret, size_t 
         }
         *ret = v;
         *ret_n = n;
+        return 0;
+}
+
+struct victim {
+        int64_t used;
+        size_t below;
+        pid_t pid;
+};
+
+static int by_use(const void *a, const void *b) {
+        const struct victim *x = a, *y = b;
+        return (x->used > y->used) - (x->used < y->used);
+}
+
+int nodes_over_budget(struct fs *fs, pid_t **ret, size_t *ret_n) {
+        struct nodes *t = &fs->nodes;
+        struct victim *v = NULL;
+        size_t n = 0, cap = 0, excess;
+        pid_t *pids;
+        int r = 0;
+
+        *ret = NULL;
+        *ret_n = 0;
+        pthread_mutex_lock(&t->lock);
+        t->tick++;
+        if (t->count <= NAMES_MAX) {
+                pthread_mutex_unlock(&t->lock);
+                return 0;
+        }
+        excess = t->count - NAMES_MAX * 3 / 4; /* forget down to 3/4: not every second */
+        for (struct node *x = t->procs; x; x = x->next_proc) {
+                if (x->kind != K_PROC || x->nlookup == 0 || t->tick - x->used <= NAMES_KEEP)
+                        continue;
+                if (n == cap) {
+                        size_t nc = cap ? cap * 2 : 256;
+                        struct victim *nv = realloc(v, nc * sizeof(*nv));
+                        if (!nv) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        v = nv;
+                        cap = nc;
+                }
+                v[n++] = (struct victim){ .used = x->used, .below = x->below, .pid = x->proc->pid };
+        }
+        pthread_mutex_unlock(&t->lock);
+        if (r < 0 || n == 0) {
+                free(v);
+                return r;
+        }
+        qsort(v, n, sizeof(*v), by_use);
+        pids = malloc(n * sizeof(*pids));
+        if (!pids) {
+                free(v);
+                return -ENOMEM;
+        }
+        for (size_t i = 0, freed = 0; i < n && freed < excess; i++) {
+                pids[(*ret_n)++] = v[i].pid;
+                freed += v[i].below;
+        }
+        free(v);
+        *ret = pids;
         return 0;
 }

@@ -28,25 +28,31 @@ static inline void *take_ptr_(void **p) {
 
 /* Declares schema `id` (struct nprocfs_<id>) with its field table `fa`
  * and parse function. */
-#define SCHEMA_DEFINE(id, fa, dir, src, sc, fl, md, parse_fn, dc)           \
-        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields"); \
-        const struct nprocfs_schema nprocfs_schema_##id = {                 \
-                .name = dir,                                                \
-                .name_len = sizeof(dir) - 1,                                \
-                .path = src,                                                \
-                .doc = dc,                                                  \
-                .fields = fa,                                               \
-                .nfields = NELEMS(fa),                                      \
-                .parse = parse_fn,                                          \
-                .rec_size = sizeof(struct nprocfs_##id),                    \
-                .scope = NPROCFS_SCOPE_##sc,                                \
-                .flags = fl,                                                \
-                .mode = md,                                                 \
+#define SCHEMA_DEFINE(id, fa, dir, src, sc, fl, md, parse_fn, dc) \
+        SCHEMA_DEFINE_GROUPS(id, fa, dir, src, sc, fl, md, parse_fn, dc, NULL)
+
+/* As SCHEMA_DEFINE, for a file whose fields come in groups (G rows) that
+ * are each one `rn` ("limit"). */
+#define SCHEMA_DEFINE_GROUPS(id, fa, dir, src, sc, fl, md, parse_fn, dc, rn) \
+        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields");  \
+        const struct nprocfs_schema nprocfs_schema_##id = {                  \
+                .name = dir,                                                 \
+                .name_len = sizeof(dir) - 1,                                 \
+                .path = src,                                                 \
+                .doc = dc,                                                   \
+                .row_name = rn,                                              \
+                .fields = fa,                                                \
+                .nfields = NELEMS(fa),                                       \
+                .parse = parse_fn,                                           \
+                .rec_size = sizeof(struct nprocfs_##id),                     \
+                .scope = NPROCFS_SCOPE_##sc,                                 \
+                .flags = fl,                                                 \
+                .mode = md,                                                  \
         }
 
 /* As SCHEMA_DEFINE, for a table file whose rows are struct nprocfs_<id>_row
- * described by row_fields. */
-#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc)             \
+ * described by row_fields, each one `rn` ("cpu"). */
+#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc, rn)         \
         static_assert(NELEMS(fields) <= NPROCFS_MAX_FIELDS, "too many fields"); \
         static_assert(NELEMS(row_fields) <= 64, "too many row fields");         \
         const struct nprocfs_schema nprocfs_schema_##id = {                     \
@@ -54,6 +60,7 @@ static inline void *take_ptr_(void **p) {
                 .name_len = sizeof(dir) - 1,                                    \
                 .path = src,                                                    \
                 .doc = dc,                                                      \
+                .row_name = rn,                                                 \
                 .fields = fields,                                               \
                 .nfields = NELEMS(fields),                                      \
                 .parse = parse_fn,                                              \

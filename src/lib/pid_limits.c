@@ -69,5 +69,5 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         return rows == 0 ? -EIO : r;
 }
 
-SCHEMA_DEFINE(pid_limits, fields, "limits", "limits", PID, 0, 0444, parse,
-              "Resource limits of the process, soft and hard; unlimited is max");
+SCHEMA_DEFINE_GROUPS(pid_limits, fields, "limits", "limits", PID, 0, 0444, parse,
+                     "Resource limits of the process, soft and hard; unlimited is max", "limit");

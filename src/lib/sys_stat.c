@@ -35,4 +35,4 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
 }
 
 SCHEMA_DEFINE_TABLE(sys_stat, "stat", "stat", SYSTEM, 0, 0444, parse,
-                    "Kernel and system statistics: CPU times per CPU, context switches, boot time, forks");
+                    "Kernel and system statistics: CPU times per CPU, context switches, boot time, forks", "cpu");

@@ -1,6 +1,7 @@
 /* nprocfs-dump: prints the entries below a tree path as "path value" lines,
  * the same paths the mounted tree has (self/status/vmrss_bytes, meminfo,
- * 1/task/1/stat, ...), or the schema as a reference (--schema). */
+ * 1/task/1/stat, ...), as one JSON document (--json), as metrics
+ * (--openmetrics, --prometheus), or the schema as a reference (--schema). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,15 +10,35 @@
 #include <unistd.h>
 
 #include <nprocfs/nprocfs.h>
+#include <nprocfs/records.h>
+
+#include "json.h"
+#include "metrics.h"
+
+enum format { TEXT, JSON, OPENMETRICS, PROMETHEUS };
 
 /* One run: the root, and whether anything asked for could not be read
- * (the exit status). */
+ * (the exit status). JSON and metrics are collected during the walk and
+ * printed at its end. */
 struct dump {
         nprocfs_ctx *ctx;
         unsigned errors;
+        enum format format;
+        struct json_doc *json;
+        struct metrics *metrics;
+        /* the comm label of the last process metrics were taken of: its
+         * comm file, or stat's comm before 2.6.33 */
+        struct nprocfs_pid_comm comm;
+        struct nprocfs_pid_stat stat;
+        struct nprocfs_str comm_name;
+        pid_t comm_pid, comm_tid;
+        bool comm_ok;
 };
 
 struct walk {
+        struct dump *d;
+        const struct nprocfs_schema *s;
+        struct metrics_proc proc;
         const char *prefix; /* what to print before the entry path */
         const char *sub;    /* the part of the path inside the file, or "" */
         size_t sub_len;
@@ -69,12 +90,45 @@ static int print_entry(const struct nprocfs_entry *e, void *ud) {
                         return 0;
         }
         w->matched++;
+        if (w->d->format != TEXT) {
+                int r = w->d->json ? json_doc_add(w->d->json, w->prefix, e)
+                                   : metrics_add(w->d->metrics, w->s, &w->proc, e);
+                if (r < 0) {
+                        char path[512];
+                        snprintf(path, sizeof(path), "%s%.*s", w->prefix, (int)e->path_len, e->path);
+                        report(path, -r);
+                        w->d->errors++;
+                }
+                return 0;
+        }
         fputs(w->prefix, stdout);
         put_escaped(stdout, e->path, e->path_len);
         putchar(' ');
         put_escaped(stdout, e->value, e->value_len);
         putchar('\n');
         return 0;
+}
+
+/* The comm label of pid/tid, read once per process. */
+static void proc_labels(struct dump *d, pid_t pid, pid_t tid, struct metrics_proc *ret) {
+        *ret = (struct metrics_proc){ .pid = pid, .tid = tid };
+        if (pid == 0)
+                return;
+        if (d->comm_pid != pid || d->comm_tid != tid) {
+                d->comm_pid = pid;
+                d->comm_tid = tid;
+                d->comm_ok = true;
+                if (nprocfs_rec_read(d->ctx, &d->comm.rec, pid, tid) == 0 && NPROCFS_HAS(&d->comm, pid_comm, name))
+                        d->comm_name = d->comm.name;
+                else if (nprocfs_rec_read(d->ctx, &d->stat.rec, pid, tid) == 0 && NPROCFS_HAS(&d->stat, pid_stat, comm))
+                        d->comm_name = d->stat.comm;
+                else
+                        d->comm_ok = false;
+        }
+        if (d->comm_ok) {
+                ret->comm = d->comm_name.ptr;
+                ret->comm_len = d->comm_name.len;
+        }
 }
 
 /* Dumps one file of pid/tid (or a system file); sub selects inside it. In
@@ -84,11 +138,13 @@ static int print_entry(const struct nprocfs_entry *e, void *ud) {
 static int dump_file(struct dump *d, const struct nprocfs_schema *s, pid_t pid, pid_t tid, const char *prefix,
                      const char *sub, bool walking) {
         struct nprocfs_rec *rec;
-        struct walk w = { .prefix = prefix, .sub = sub, .sub_len = strlen(sub) };
+        struct walk w = { .d = d, .s = s, .prefix = prefix, .sub = sub, .sub_len = strlen(sub) };
         int r = nprocfs_rec_new(s, &rec);
 
         if (r < 0)
                 return r;
+        if (d->metrics)
+                proc_labels(d, pid, tid, &w.proc);
         r = nprocfs_rec_read(d->ctx, rec, pid, tid);
         if (r < 0) {
                 if (walking && r != -ENOENT && r != -EACCES) {
@@ -342,7 +398,7 @@ static void print_schema(bool man) {
 }
 
 static void usage(FILE *f) {
-        fprintf(f, "Usage: nprocfs-dump [--root DIR] [PATH...]\n"
+        fprintf(f, "Usage: nprocfs-dump [--root DIR] [--json | --openmetrics | --prometheus] [PATH...]\n"
                    "       nprocfs-dump --schema | --man\n\n"
                    "Prints every entry below PATH of the nprocfs tree as \"path value\" lines, read\n"
                    "from /proc or from the proc tree at DIR (a snapshot, a container's /proc).\n"
@@ -351,6 +407,18 @@ static void usage(FILE *f) {
                    "  PATH         self/status, 1/stat/utime_ns, 1/task, meminfo, stat/cpu0 ...\n"
                    "               (empty: the whole tree)\n"
                    "  --root DIR   read this proc tree instead of /proc\n"
+                   "  --json       one JSON document, nested as the tree: .[\"1\"].status.vmrss_bytes.\n"
+                   "               u64, i64 and decimals are numbers (u64 written whole: past 2^53\n"
+                   "               a reader using doubles rounds them), bool true/false, lists\n"
+                   "               arrays of strings, unlimited \"max\", masks, modes, enums and\n"
+                   "               strings are strings; a byte that is not UTF-8 is \\u00XX, its\n"
+                   "               Latin-1 character\n"
+                   "  --openmetrics  the numbers as OpenMetrics: nprocfs_<file>_<field>, seconds and\n"
+                   "               bytes, counters (_total) for cumulative fields, enums as _info,\n"
+                   "               labels pid, tid, comm and the row (cpu, limit); strings, masks\n"
+                   "               and lists left out; unlimited is +Inf\n"
+                   "  --prometheus   the same in the Prometheus text format (node_exporter's\n"
+                   "               textfile collector reads it; it does not read OpenMetrics)\n"
                    "  --schema     print every entry's type, unit, source and doc as Markdown\n"
                    "  --man        the same as a man page (nprocfs-tree(5))\n"
                    "  --version    print the version\n\n"
@@ -363,9 +431,15 @@ static void usage(FILE *f) {
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
-                { "root", required_argument, NULL, 'r' }, { "schema", no_argument, NULL, 's' },
-                { "man", no_argument, NULL, 'm' },        { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, 'V' },    { NULL, 0, NULL, 0 },
+                { "root", required_argument, NULL, 'r' },
+                { "schema", no_argument, NULL, 's' },
+                { "man", no_argument, NULL, 'm' },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' },
+                { "json", no_argument, NULL, 'j' },
+                { "openmetrics", no_argument, NULL, 'o' },
+                { "prometheus", no_argument, NULL, 'p' },
+                { NULL, 0, NULL, 0 },
         };
         const char *root = NULL;
         struct dump d = { 0 };
@@ -375,6 +449,15 @@ int main(int argc, char **argv) {
                 switch (c) {
                 case 'r':
                         root = optarg;
+                        break;
+                case 'j':
+                case 'o':
+                case 'p':
+                        if (d.format != TEXT) {
+                                fprintf(stderr, "nprocfs-dump: one of --json, --openmetrics, --prometheus\n");
+                                return 2;
+                        }
+                        d.format = c == 'j' ? JSON : c == 'o' ? OPENMETRICS : PROMETHEUS;
                         break;
                 case 's':
                         print_schema(false);
@@ -398,6 +481,17 @@ int main(int argc, char **argv) {
                 report(root ? root : "/proc", -r);
                 return 1;
         }
+        d.comm = (struct nprocfs_pid_comm)NPROCFS_REC_INIT(pid_comm);
+        d.stat = (struct nprocfs_pid_stat)NPROCFS_REC_INIT(pid_stat);
+        if (d.format == JSON)
+                r = json_doc_new(&d.json);
+        else if (d.format != TEXT)
+                r = metrics_new(d.format == OPENMETRICS, &d.metrics);
+        if (r < 0) {
+                report("standard output", -r);
+                nprocfs_close(d.ctx);
+                return 1;
+        }
         if (optind == argc) {
                 r = dump_path(&d, "");
                 if (r < 0) {
@@ -412,11 +506,19 @@ int main(int argc, char **argv) {
                         d.errors++;
                 }
         }
+        if (d.json)
+                json_doc_print(stdout, d.json);
+        if (d.metrics)
+                metrics_print(stdout, d.metrics);
         status = d.errors > 0;
         if (fflush(stdout) != 0) {
                 report("standard output", errno);
                 status = 1;
         }
+        json_doc_free(d.json);
+        metrics_free(d.metrics);
+        nprocfs_rec_release(&d.comm.rec);
+        nprocfs_rec_release(&d.stat.rec);
         nprocfs_close(d.ctx);
         return status;
 }

@@ -46,6 +46,11 @@ grep -q "(ttl 3600000 ms)" "$LOG" || fail "ttl=3600000: $(cat "$LOG")"
 expect meminfo/memtotal_bytes 2097152000
 stop_fs
 start_fs --root "$FIXTURES/linux-2.6" -o ttl=010
+# the daemon logs "serving" just after the mount appears: give it a moment
+for ((i = 0; i < 100; i++)); do
+        grep -q "(ttl 10 ms)" "$LOG" && break
+        sleep 0.05
+done
 grep -q "(ttl 10 ms)" "$LOG" || fail "ttl=010: $(cat "$LOG")"
 stop_fs
 

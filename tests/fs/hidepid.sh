@@ -8,37 +8,30 @@ need_fuse
 need_cmd setpriv
 
 U1=61021 U2=61022
-PIDS=() PROCS=()
+PROCS=()
 stop_all() {
         local p
-        for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
         for p in "${PROCS[@]}"; do umount "$p" 2>/dev/null; done
         cleanup
 }
 trap stop_all EXIT
 
-as() { # uid command...: that uid and group, no capabilities
-        local u=$1
-        shift
-        setpriv --reuid="$u" --regid="$u" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+as_uid() { # uid command...: that uid and group, no capabilities
+        as "$1" "$1" "${@:2}"
 }
 
-setpriv --reuid=$U1 --regid=$U1 --clear-groups sleep 300 &
-MINE=$!
-PIDS+=($!)
-sleep 300 &
-ROOTS=$!
-PIDS+=($!)
-sleep 0.2
+target mine setpriv --reuid=$U1 --regid=$U1 --clear-groups sleep 300
+target roots sleep 300
+MINE=${TGT[mine]} ROOTS=${TGT[roots]}
 
 pids_in() { # dir, as uid: which of ours and root's it lists (the lister
         # itself differs from one listing to the next; init may be of a
         # namespace above, which the daemon itself is not shown)
-        as "$2" ls "$1" 2>/dev/null | grep -xE "$MINE|$ROOTS" | sort -n | tr '\n' ' '
+        as_uid "$2" ls "$1" 2>/dev/null | grep -xE "$MINE|$ROOTS" | sort -n | tr '\n' ' '
 }
 outcome() { # path, as uid: ok or the error
         local out
-        out=$(as "$2" cat "$1" 2>&1 >/dev/null) && echo ok || echo "${out##*: }"
+        out=$(as_uid "$2" cat "$1" 2>&1 >/dev/null) && echo ok || echo "${out##*: }"
 }
 
 for opts in hidepid=invisible hidepid=noaccess hidepid=ptraceable "hidepid=invisible,subset=pid" \
@@ -71,12 +64,12 @@ for opts in hidepid=invisible hidepid=noaccess hidepid=ptraceable "hidepid=invis
                                 esac
                                 [ "$want" = "$got" ] || fail "$opts, uid $u, $pid/${f#*:}: $got, the procfs: $want"
                         done
-                        want=$(as $u stat -c %F "$P/$pid" 2>&1 | sed 's/.*: //')
-                        got=$(as $u stat -c %F "$MNT/$pid" 2>&1 | sed 's/.*: //')
+                        want=$(as_uid $u stat -c %F "$P/$pid" 2>&1 | sed 's/.*: //')
+                        got=$(as_uid $u stat -c %F "$MNT/$pid" 2>&1 | sed 's/.*: //')
                         [ "$want" = "$got" ] || fail "$opts, uid $u, stat $pid: $got, the procfs: $want"
                 done
-                want=$(as $u cat "$P/meminfo" >/dev/null 2>&1 && echo ok || echo no)
-                got=$(as $u cat "$MNT/meminfo/memtotal_bytes" >/dev/null 2>&1 && echo ok || echo no)
+                want=$(as_uid $u cat "$P/meminfo" >/dev/null 2>&1 && echo ok || echo no)
+                got=$(as_uid $u cat "$MNT/meminfo/memtotal_bytes" >/dev/null 2>&1 && echo ok || echo no)
                 [ "$want" = "$got" ] || fail "$opts, uid $u, meminfo: $got, the procfs: $want"
         done
         [ "$(pids_in "$MNT" 0)" = "$(pids_in "$P" 0)" ] || fail "$opts: root does not list what the procfs lists"

@@ -108,10 +108,36 @@ stop_fs() {
         return 0
 }
 
-# Every mount this test made is unmounted, every daemon it started (and
-# only those, by pid) is stopped, every scratch directory removed.
+# as UID GID COMMAND...: runs it with only those ids and no capabilities.
+as() {
+        local u=$1 g=$2
+        shift 2
+        setpriv --reuid="$u" --regid="$g" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+# target NAME COMMAND...: starts a process for the test to look at, sets
+# TGT[NAME] to its pid once it has exec'ed its sleep (or python3), so that
+# /proc shows its final ids; ended at exit.
+declare -A TGT
+TARGETS=()
+target() {
+        local name=$1 i
+        shift
+        "$@" &
+        TARGETS+=($!)
+        TGT[$name]=$!
+        for ((i = 0; i < 100; i++)); do
+                grep -qE '^Name:\s+(sleep|python3)' "/proc/$!/status" 2>/dev/null && break
+                sleep 0.05
+        done
+}
+
+# Every mount this test made is unmounted, every daemon and target it
+# started (and only those, by pid) is stopped, every scratch directory
+# removed.
 cleanup() {
         local d p
+        for p in "${TARGETS[@]}"; do kill "$p" 2>/dev/null; done
         for d in "${SCRATCH[@]}"; do
                 if is_mounted "$d"; then
                         fusermount3 -u "$d" 2>/dev/null || fusermount3 -u -z "$d" 2>/dev/null

@@ -21,40 +21,19 @@ if ! unshare -Ur true 2>/dev/null; then
         [ "${NPROCFS_REQUIRE_FUSE:-0}" = 1 ] && exit 1
         exit 77
 fi
-PIDS=()
-stop_targets() {
-        local p
-        for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-        cleanup
-}
-trap stop_targets EXIT
-
-as() { # uid gid command...: only those ids, no capabilities
-        local u=$1 g=$2
-        shift 2
-        setpriv --reuid="$u" --regid="$g" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
-}
-
-declare -A TGT
-target() { # name, then how to start it
-        local name=$1 i
+secret() { # target NAME COMMAND...: with SECRET=hunter2 its whole environment
+        local name=$1
         shift
-        env -i SECRET=hunter2 "$@" &
-        PIDS+=($!)
-        TGT[$name]=$!
-        for ((i = 0; i < 100; i++)); do # exec'ed: /proc shows its final ids
-                grep -qE '^Name:\s+(sleep|python3)' "/proc/$!/status" 2>/dev/null && break
-                sleep 0.05
-        done
+        target "$name" env -i SECRET=hunter2 "$@"
 }
-target same setpriv --reuid=$U1 --regid=$G1 --clear-groups sleep 300
-target othergid setpriv --reuid=$U1 --regid=$G2 --clear-groups sleep 300
-target root sleep 300
-target caps setpriv --reuid=$U1 --regid=$G1 --clear-groups --inh-caps=+net_raw --ambient-caps=+net_raw sleep 300
-target undumpable setpriv --reuid=$U1 --regid=$G1 --clear-groups $PY -c \
+secret same setpriv --reuid=$U1 --regid=$G1 --clear-groups sleep 300
+secret othergid setpriv --reuid=$U1 --regid=$G2 --clear-groups sleep 300
+secret root sleep 300
+secret caps setpriv --reuid=$U1 --regid=$G1 --clear-groups --inh-caps=+net_raw --ambient-caps=+net_raw sleep 300
+secret undumpable setpriv --reuid=$U1 --regid=$G1 --clear-groups $PY -c \
         'import ctypes, time; ctypes.CDLL(None).prctl(4, 0, 0, 0, 0); time.sleep(300)' # PR_SET_DUMPABLE 0
 # a zombie that exited 3, under a parent that never waits
-target zparent bash -c '(sleep 0.3; exit 3) & exec sleep 300' # it exits after the exec: nobody reaps it
+secret zparent bash -c '(sleep 0.3; exit 3) & exec sleep 300' # it exits after the exec: nobody reaps it
 for ((i = 0; i < 100; i++)); do
         z=$(cat "/proc/${TGT[zparent]}/task/${TGT[zparent]}/children" 2>/dev/null)
         [ -n "$z" ] && grep -q '^State:.*Z' "/proc/${z// /}/status" 2>/dev/null && break

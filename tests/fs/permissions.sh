@@ -12,33 +12,6 @@ need_cmd setpriv
 U1=61001 G1=61001 G2=61002 U2=61003
 PY=/usr/bin/python3 # a path every uid can run
 [ -x $PY ] || need_cmd /usr/bin/python3
-PIDS=()
-stop_targets() {
-        local p
-        for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-        cleanup
-}
-trap stop_targets EXIT
-
-as() { # uid gid command...: runs it with only those ids and no capabilities
-        local u=$1 g=$2
-        shift 2
-        setpriv --reuid="$u" --regid="$g" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
-}
-
-target() { # name, then how to start it; sets TGT[name]
-        local name=$1 i
-        shift
-        "$@" &
-        PIDS+=($!)
-        TGT[$name]=$!
-        for ((i = 0; i < 100; i++)); do # exec'ed: /proc shows its final ids
-                grep -qE '^Name:\s+(sleep|python3)' "/proc/$!/status" 2>/dev/null && break
-                sleep 0.05
-        done
-}
-
-declare -A TGT
 target same setpriv --reuid=$U1 --regid=$G1 --clear-groups sleep 300
 target othergid setpriv --reuid=$U1 --regid=$G2 --clear-groups sleep 300
 target root sleep 300

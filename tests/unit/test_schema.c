@@ -292,6 +292,51 @@ static void test_enum_words_are_lower_case_words(void **state) {
         foreach_field(check_enum_words);
 }
 
+/* A total only grows, so it is an integer, and counts something: events
+ * (count), time (ns) or bytes. A time point or a limit is no total. */
+static void check_cumulative(const struct nprocfs_schema *s, const struct nprocfs_field *f, bool row) {
+        (void)row;
+        if (!(f->flags & NPROCFS_FF_CUMULATIVE))
+                return;
+        if (f->type != NPROCFS_T_U64 && f->type != NPROCFS_T_I64)
+                fail_msg("%s: %s is cumulative but no integer", s->name, f->name);
+        if (f->unit == NPROCFS_U_NONE)
+                fail_msg("%s: %s is cumulative but has no unit", s->name, f->name);
+        if (ends_with(f->name, "_unix_ns") || strstr(f->name, "start"))
+                fail_msg("%s: %s is a time point, not a total", s->name, f->name);
+}
+
+static void test_cumulative_fields_are_integer_totals(void **state) {
+        (void)state;
+        foreach_field(check_cumulative);
+}
+
+static const struct nprocfs_field *field_named(const struct nprocfs_field *f, size_t n, const char *name) {
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(f[i].name, name) == 0)
+                        return &f[i];
+        fail_msg("no field %s", name);
+        return NULL;
+}
+
+/* proc(5): utime, minflt, rchar, the cpu lines of /proc/stat are totals;
+ * rss, starttime, btime and a limit are not */
+static void test_totals_are_cumulative_and_levels_are_not(void **state) {
+        const struct nprocfs_schema *st = &nprocfs_schema_pid_stat, *ss = &nprocfs_schema_sys_stat;
+        const struct nprocfs_schema *io = &nprocfs_schema_pid_io, *lim = &nprocfs_schema_pid_limits;
+        (void)state;
+        assert_true(field_named(st->fields, st->nfields, "utime_ns")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_true(field_named(st->fields, st->nfields, "minflt")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_true(field_named(io->fields, io->nfields, "rchar_bytes")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_true(field_named(ss->row_fields, ss->nrow_fields, "user_ns")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_true(field_named(ss->fields, ss->nfields, "ctxt")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_false(field_named(st->fields, st->nfields, "rss_bytes")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_false(field_named(st->fields, st->nfields, "starttime_ns")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_false(field_named(ss->fields, ss->nfields, "btime_unix_ns")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_false(field_named(ss->fields, ss->nfields, "procs_running")->flags & NPROCFS_FF_CUMULATIVE);
+        assert_false(field_named(lim->fields, lim->nfields, "max_cpu_time/soft_ns")->flags & NPROCFS_FF_CUMULATIVE);
+}
+
 static void test_schema_names_are_unique_per_scope(void **state) {
         (void)state;
         for (const struct nprocfs_schema *const *a = nprocfs_schemas; *a; a++)
@@ -325,6 +370,24 @@ static void test_every_schema_has_a_parser_and_a_path(void **state) {
         }
 }
 
+/* Rows and groups are labelled by what they are (metrics); a file with
+ * neither has no such word. */
+static void test_rows_and_groups_say_what_they_are(void **state) {
+        (void)state;
+        FOREACH_SCHEMA(s) {
+                bool groups = false;
+                for (unsigned i = 0; i < s->nfields; i++)
+                        groups |= strchr(s->fields[i].name, '/') != NULL;
+                if (s->nrow_fields > 0 || groups) {
+                        assert_non_null(s->row_name);
+                        assert_true(good_component(s->row_name, strlen(s->row_name)));
+                } else
+                        assert_null(s->row_name);
+        }
+        assert_string_equal(nprocfs_schema_sys_stat.row_name, "cpu");
+        assert_string_equal(nprocfs_schema_pid_limits.row_name, "limit");
+}
+
 static void test_type_and_unit_names(void **state) {
         (void)state;
         assert_string_equal(nprocfs_type_name(NPROCFS_T_U64), "u64");
@@ -352,9 +415,12 @@ int main(void) {
                 cmocka_unit_test(test_keyed_columns_are_consecutive_from_zero),
                 cmocka_unit_test(test_positional_fields_ascend_by_pos),
                 cmocka_unit_test(test_enum_words_are_lower_case_words),
+                cmocka_unit_test(test_cumulative_fields_are_integer_totals),
+                cmocka_unit_test(test_totals_are_cumulative_and_levels_are_not),
                 cmocka_unit_test(test_schema_names_are_unique_per_scope),
                 cmocka_unit_test(test_schema_find_finds_every_schema),
                 cmocka_unit_test(test_every_schema_has_a_parser_and_a_path),
+                cmocka_unit_test(test_rows_and_groups_say_what_they_are),
                 cmocka_unit_test(test_type_and_unit_names),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
