@@ -173,9 +173,8 @@ NPROCFS_MOUNTPOINT=$home/mnt # not made yet: ExecStartPre's job
 
 # A process of another user, not ours to read without CAP_SYS_PTRACE and
 # CAP_DAC_READ_SEARCH: its environ is the daemon's to read for us (root).
-setpriv --reuid=65534 --regid=65534 --clear-groups env -i NPROCFS_PKG_TEST=1 sleep 300 &
-other=$!
-DAEMONS+=("$other")
+target other setpriv --reuid=65534 --regid=65534 --clear-groups env -i NPROCFS_PKG_TEST=1 sleep 300
+other=${TGT[other]}
 
 unit_start
 kb=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
