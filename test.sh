@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 . packaging/deps.sh
 # shellcheck disable=SC2086
-nprocfs_ensure_deps $NPROCFS_BUILD_DEPS $NPROCFS_TEST_DEPS $NPROCFS_METRICS_DEPS || exit 1
+nprocfs_ensure_deps $NPROCFS_BUILD_DEPS $NPROCFS_TEST_DEPS $NPROCFS_METRICS_DEPS $NPROCFS_PKG_DEPS || exit 1
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-4}
 export FUZZ_SECONDS

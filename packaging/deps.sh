@@ -6,6 +6,9 @@ NPROCFS_TEST_DEPS="libcmocka-dev clang clang-format libclang-rt-14-dev valgrind 
 # what the metrics tests read the output with, and the Prometheus that
 # scrapes it (started by the tests on ports of their own, never as a service)
 NPROCFS_METRICS_DEPS="prometheus prometheus-node-exporter python3-prometheus-client curl"
+# Building the Debian packages from packaging/debian and checking them
+# (tests/fs/pkg-deb.sh): systemd for systemd-analyze, man-db for man -w.
+NPROCFS_PKG_DEPS="build-essential debhelper dpkg-dev lintian systemd man-db"
 
 nprocfs_ensure_deps() {
         local missing=() p

@@ -1,6 +1,6 @@
 /* nprocfs: mounts Linux /proc, parsed and normalized, as one value per file.
  *
- *   nprocfs [options] MOUNTPOINT
+ *   nprocfs [options] [SOURCE] MOUNTPOINT
  *
  * This file is the daemon's life: options, the session, the threads, the
  * signals and the logs. SIGINT, SIGTERM and SIGHUP are taken by one thread
@@ -62,29 +62,56 @@ static void fuse_log_to_ours(enum fuse_log_level level, const char *fmt, va_list
 
 struct cli {
         char *root;
+        char *pos[2]; /* the positional arguments: [SOURCE] MOUNTPOINT */
+        unsigned npos;
         unsigned ttl_ms;
         bool bad_value; /* an option's value was refused, and said so */
 };
 
 enum { KEY_TTL };
 
+/* Options mount(8), fstab and mount.fuse3 hand every filesystem, which mean
+ * nothing here and which libfuse would refuse as unknown. (libfuse takes
+ * rw, ro, [no]suid, [no]dev, [no]exec, [no]atime, [a]sync and dirsync
+ * itself; mount.fuse3 drops [no]auto, [no]user, users, nofail and _netdev,
+ * but the daemon may be started without it.) x-* and comment= are for
+ * userspace (systemd, mount) and are dropped in cli_opt. */
+#define IGNORED(o) FUSE_OPT_KEY(o, FUSE_OPT_KEY_DISCARD)
+
 static const struct fuse_opt cli_spec[] = {
         { "--root=%s", offsetof(struct cli, root), 0 },
         { "--root %s", offsetof(struct cli, root), 0 },
         FUSE_OPT_KEY("ttl=", KEY_TTL),
+        IGNORED("defaults"),
+        IGNORED("auto"),
+        IGNORED("noauto"),
+        IGNORED("user"),
+        IGNORED("nouser"),
+        IGNORED("users"),
+        IGNORED("owner"),
+        IGNORED("group"),
+        IGNORED("_netdev"),
+        IGNORED("nofail"),
+        IGNORED("relatime"),
+        IGNORED("norelatime"),
+        IGNORED("strictatime"),
+        IGNORED("nostrictatime"),
+        IGNORED("lazytime"),
+        IGNORED("nolazytime"),
+        IGNORED("diratime"),
+        IGNORED("nodiratime"),
+        IGNORED("silent"),
+        IGNORED("loud"),
+        IGNORED("comment="),
         FUSE_OPT_END,
 };
 
 /* fuse_opt's "%u" is sscanf's: it takes -5 (as 2^32 - 5), 1.5 (as 1), 0x10
  * (as 0) and wraps what does not fit. The strict parser takes none of them. */
-static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outargs) {
-        struct cli *cli = data;
+static int cli_ttl(struct cli *cli, const char *arg) {
         const char *v = arg + strlen("ttl=");
         uint64_t ms;
 
-        (void)outargs;
-        if (key != KEY_TTL)
-                return 1; /* not ours: libfuse's */
         if (nprocfs_parse_u64(v, strlen(v), &ms) < 0 || ms > TTL_MAX_MS) {
                 fprintf(stderr, "nprocfs: -o %s: the TTL is a number of milliseconds, 0 to %u, in decimal digits\n",
                         arg, TTL_MAX_MS);
@@ -95,14 +122,69 @@ static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outar
         return 0;
 }
 
+/* The positional arguments are taken out and given back once all are seen:
+ * with two, the first is the SOURCE (mount.fuse3 runs "nprocfs SOURCE
+ * MOUNTPOINT -o OPTIONS"), which fuse_parse_cmdline would refuse. */
+static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outargs) {
+        struct cli *cli = data;
+
+        (void)outargs;
+        switch (key) {
+        case KEY_TTL:
+                return cli_ttl(cli, arg);
+        case FUSE_OPT_KEY_OPT:
+                return strncmp(arg, "x-", 2) == 0 ? 0 : 1; /* x-systemd.*, x-mount.*: not ours */
+        case FUSE_OPT_KEY_NONOPT:
+                if (cli->npos == 2) {
+                        fprintf(stderr, "nprocfs: %s: one argument too many (at most SOURCE and MOUNTPOINT)\n", arg);
+                        cli->bad_value = true;
+                        return -1;
+                }
+                cli->pos[cli->npos] = strdup(arg);
+                if (!cli->pos[cli->npos])
+                        return -1;
+                cli->npos++;
+                return 0;
+        default:
+                return 1; /* libfuse's */
+        }
+}
+
+/* Puts the mount point back for fuse_parse_cmdline, and makes the SOURCE the
+ * root: "/proc" is the live one, as with no root at all. */
+static int cli_positional(struct cli *cli, struct fuse_args *args) {
+        char *source;
+
+        if (cli->npos == 0)
+                return 0;
+        if (fuse_opt_add_arg(args, cli->pos[cli->npos - 1]) != 0)
+                return -ENOMEM;
+        if (cli->npos < 2)
+                return 0;
+        source = cli->pos[0];
+        if (cli->root) {
+                fprintf(stderr, "nprocfs: both --root %s and a SOURCE (%s): give one\n", cli->root, source);
+                cli->bad_value = true;
+                return -EINVAL;
+        }
+        if (strcmp(source, "/proc") != 0) {
+                cli->root = source;
+                cli->pos[0] = NULL;
+        }
+        return 0;
+}
+
 static void usage(FILE *f, const char *prog) {
         fprintf(f,
-                "Usage: %s [options] MOUNTPOINT\n\n"
+                "Usage: %s [options] [SOURCE] MOUNTPOINT\n\n"
                 "Mounts Linux /proc, parsed and normalized, as one value per file:\n"
                 "  cat MOUNTPOINT/self/status/vmrss_bytes\n\n"
+                "SOURCE is the proc tree to serve (default /proc: the live one), as in\n"
+                "  mount -t fuse.nprocfs /proc MOUNTPOINT -o allow_other\n\n"
                 "Options:\n"
                 "  --root DIR            serve the proc tree at DIR (a snapshot made by\n"
-                "                        nprocfs-capture, a container's /proc) instead of /proc\n"
+                "                        nprocfs-capture, a container's /proc) instead of /proc;\n"
+                "                        the same as SOURCE\n"
                 "  -o ttl=MS             reuse a parsed source file for MS milliseconds\n"
                 "                        (default 1000, at most %u: an hour; 0: parse at\n"
                 "                        every request)\n"
@@ -320,7 +402,8 @@ int main(int argc, char **argv) {
         int r, status = 1;
 
         fuse_set_log_func(fuse_log_to_ours);
-        if (fuse_opt_parse(&args, &cli, cli_spec, cli_opt) != 0 || fuse_parse_cmdline(&args, &opts) != 0) {
+        if (fuse_opt_parse(&args, &cli, cli_spec, cli_opt) != 0 || cli_positional(&cli, &args) < 0 ||
+            fuse_parse_cmdline(&args, &opts) != 0) {
                 if (!cli.bad_value) /* that one said what is wrong */
                         usage(stderr, argv[0]);
                 goto out_args;
@@ -345,8 +428,11 @@ int main(int argc, char **argv) {
         }
         if (check_mountpoint(opts.mountpoint) < 0)
                 goto out_args;
-        /* the kernel checks modes and owners for us; nothing is writable */
-        if (fuse_opt_add_arg(&args, "-odefault_permissions,ro,fsname=nprocfs,subtype=nprocfs") != 0)
+        /* The kernel checks modes and owners for us; nothing is writable
+         * (an rw asked for is overridden: last one wins), nothing is a
+         * device or a program. libfuse mounts nosuid,nodev unless told
+         * otherwise, but mount.fuse3 adds dev,suid to every mount. */
+        if (fuse_opt_add_arg(&args, "-odefault_permissions,ro,nosuid,nodev,noexec,fsname=nprocfs,subtype=nprocfs") != 0)
                 goto out_args;
 
         r = fs_setup(&fs, &cli);
@@ -437,6 +523,8 @@ out_fs:
 out_args:
         free(opts.mountpoint);
         free(cli.root);
+        free(cli.pos[0]);
+        free(cli.pos[1]);
         fuse_opt_free_args(&args);
         if (log_syslog)
                 closelog();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What the daemon refuses before it mounts: a TTL that is not a plain
 # number of milliseconds (at most an hour), a mount point that is not a
-# directory, one left by a daemon that died (a stale FUSE mount) and one
-# where nprocfs is already mounted. Each is said on stderr, exits 1 and
-# leaves no new mount.
+# directory, one left by a daemon that died (a stale FUSE mount), one
+# where nprocfs is already mounted, a third positional argument and a
+# SOURCE given with --root. Each is said on stderr, exits 1 and leaves no
+# new mount.
 . "$(dirname "$0")/lib.sh"
 need_fuse
 
@@ -52,6 +53,10 @@ for ((i = 0; i < 100; i++)); do
 done
 grep -q "(ttl 10 ms)" "$LOG" || fail "ttl=010: $(cat "$LOG")"
 stop_fs
+
+# ---- SOURCE MOUNTPOINT ----------------------------------------------------
+refused "three positional arguments" "$m: one argument too many" /proc "$m" "$m"
+refused "SOURCE and --root" "both --root $FIXTURES/linux-2.6 and a SOURCE (/proc)" --root "$FIXTURES/linux-2.6" /proc "$m"
 
 # ---- the mount point ----------------------------------------------------
 new_dir dir
