@@ -93,11 +93,17 @@ CASES_TEST(sys_uptime)
 CASES_TEST(sys_stat)
 CASES_TEST(sys_osrelease)
 
-/* Every directory under malformed/ is an id the list above checks. */
+/* Every directory under malformed/ is an id the list above checks, or one
+ * waiting for its parser: a pending id must have no schema yet (once it
+ * has one, it moves to the list above and gets its CASES_TEST). */
 static void test_every_id_directory_is_checked(void **state) {
         static const char *const ids[] = {
                 "pid_stat",    "pid_status",  "pid_statm",  "pid_io",   "pid_limits",    "pid_cmdline",
                 "sys_meminfo", "sys_loadavg", "sys_uptime", "sys_stat", "sys_osrelease",
+        };
+        static const char *const pending[] = {
+                "pid_maps", "pid_smaps", "pid_smaps_rollup", "sys_cpuinfo", "pid_mountinfo",
+                "net_tcp",  "net_tcp6",  "pid_fdinfo",       "pid_auxv",
         };
         struct dirent *de;
         size_t n = 0;
@@ -106,9 +112,16 @@ static void test_every_id_directory_is_checked(void **state) {
         (void)state;
         assert_non_null(d);
         while ((de = readdir(d))) {
-                bool known = false;
+                bool known = false, waiting = false;
                 if (strchr(de->d_name, '.')) /* ., .., README.md */
                         continue;
+                for (size_t i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+                        waiting |= strcmp(pending[i], de->d_name) == 0;
+                if (waiting) {
+                        if (schema_of(de->d_name))
+                                fail_msg("malformed/%s has a schema now: check its cases", de->d_name);
+                        continue;
+                }
                 for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
                         known |= strcmp(ids[i], de->d_name) == 0;
                 if (!known)
