@@ -1,14 +1,11 @@
-/* The list of every schema, and the names of types and units. */
+/* The list of every schema (from <nprocfs/schemas.def>), and the names of
+ * types and units. */
 #include "internal.h"
 
 const struct nprocfs_schema *const nprocfs_schemas[] = {
-        &nprocfs_schema_pid_stat,      &nprocfs_schema_pid_status,
-        &nprocfs_schema_pid_statm,     &nprocfs_schema_pid_io,
-        &nprocfs_schema_pid_comm,      &nprocfs_schema_pid_cmdline,
-        &nprocfs_schema_pid_environ,   &nprocfs_schema_pid_limits,
-        &nprocfs_schema_sys_meminfo,   &nprocfs_schema_sys_loadavg,
-        &nprocfs_schema_sys_uptime,    &nprocfs_schema_sys_stat,
-        &nprocfs_schema_sys_osrelease, NULL,
+#define NPROCFS_SCHEMA(id, source) &nprocfs_schema_##id,
+#include <nprocfs/schemas.def>
+        NULL,
 };
 
 const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const char *name, size_t len) {
