@@ -40,66 +40,12 @@
 #define NPROCFS_HAS(r, name, field)     nprocfs_rec_has(&(r)->rec, NPROCFS_F_##name##_##field)
 #define NPROCFS_ROW_HAS(r, name, field) nprocfs_row_has(&(r)->row, NPROCFS_F_##name##_row_##field)
 /* Row i of a table record r of schema name, typed: NPROCFS_ROW(&maps, pid_maps, 0)->size_bytes */
-#define NPROCFS_ROW(r, name, i)         ((const struct nprocfs_##name##_row *)nprocfs_rec_row(&(r)->rec, (i)))
+#define NPROCFS_ROW(r, name, i) ((const struct nprocfs_##name##_row *)nprocfs_rec_row(&(r)->rec, (i)))
 
-/* Each block below: NPROCFS_GEN names the schema, NPROCFS_GEN_DEF its field
- * table, NPROCFS_GEN_ROW_DEF (table files) the table of one row. */
-#define NPROCFS_GEN     pid_stat
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_stat.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_status
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_status.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_statm
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_statm.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_io
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_io.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_comm
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_comm.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_cmdline
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_cmdline.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_environ
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_environ.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     pid_limits
-#define NPROCFS_GEN_DEF <nprocfs/schema/pid_limits.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN         pid_maps
-#define NPROCFS_GEN_DEF     <nprocfs/schema/pid_maps.def>
-#define NPROCFS_GEN_ROW_DEF <nprocfs/schema/pid_maps_row.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     sys_meminfo
-#define NPROCFS_GEN_DEF <nprocfs/schema/sys_meminfo.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     sys_loadavg
-#define NPROCFS_GEN_DEF <nprocfs/schema/sys_loadavg.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     sys_uptime
-#define NPROCFS_GEN_DEF <nprocfs/schema/sys_uptime.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN         sys_stat
-#define NPROCFS_GEN_DEF     <nprocfs/schema/sys_stat.def>
-#define NPROCFS_GEN_ROW_DEF <nprocfs/schema/sys_stat_cpu.def>
-#include <nprocfs/record-gen.h>
-
-#define NPROCFS_GEN     sys_osrelease
-#define NPROCFS_GEN_DEF <nprocfs/schema/sys_osrelease.def>
-#include <nprocfs/record-gen.h>
+/* One block per schema of <nprocfs/schemas.def>, generated from it: each
+ * defines NPROCFS_GEN (the schema), NPROCFS_GEN_DEF (its field table) and,
+ * for table files, NPROCFS_GEN_ROW_DEF (the table of one row), then
+ * includes <nprocfs/record-gen.h>. */
+#include <nprocfs/records-list.h>
 
 #endif

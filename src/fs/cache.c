@@ -546,7 +546,6 @@ static void rel_path(const struct proc *p, const char *file, char *buf, size_t s
  * logs a malformed source once per identity. Takes over the caller's
  * reference only when it returns true. */
 static bool install(struct fs *fs, struct proc *p, unsigned si, struct snap *s) {
-        uint64_t bit = UINT64_C(1) << si;
         struct snap *old = NULL;
         bool log = false, taken = false;
 
@@ -556,8 +555,8 @@ static bool install(struct fs *fs, struct proc *p, unsigned si, struct snap *s) 
                 p->snaps[si] = s;
                 taken = true;
         }
-        if (s->err == -EIO && !(p->logged & bit)) {
-                p->logged |= bit;
+        if (s->err == -EIO && !set_has(&p->logged, si)) {
+                set_add(&p->logged, si);
                 log = true;
         }
         pthread_mutex_unlock(&p->lock);
@@ -741,13 +740,12 @@ static int exists(struct fs *fs, const char *path, int flags) {
 }
 
 int proc_has(struct fs *fs, struct proc *p, unsigned si) {
-        uint64_t bit = UINT64_C(1) << si;
         char path[128];
         int r;
 
         pthread_mutex_lock(&p->lock);
-        if (p->present_known & bit) {
-                r = !!(p->present & bit);
+        if (set_has(&p->present_known, si)) {
+                r = set_has(&p->present, si);
                 pthread_mutex_unlock(&p->lock);
                 return r;
         }
@@ -757,9 +755,9 @@ int proc_has(struct fs *fs, struct proc *p, unsigned si) {
         if (r < 0)
                 return r;
         pthread_mutex_lock(&p->lock);
-        p->present_known |= bit;
+        set_add(&p->present_known, si);
         if (r)
-                p->present |= bit;
+                set_add(&p->present, si);
         pthread_mutex_unlock(&p->lock);
         return r;
 }
@@ -914,7 +912,6 @@ static bool fresh(const struct fs *fs, const struct snap *s, int64_t since, int6
 }
 
 int snap_get(struct fs *fs, struct proc *p, unsigned si, int64_t since, struct snap **ret) {
-        uint64_t bit = UINT64_C(1) << si;
         struct snap *s;
         int r;
 
@@ -926,12 +923,12 @@ int snap_get(struct fs *fs, struct proc *p, unsigned si, int64_t since, struct s
                         pthread_mutex_unlock(&p->lock);
                         goto found;
                 }
-                if (!(p->busy & bit))
+                if (!set_has(&p->busy, si))
                         break;
                 /* someone is reading it: one read serves both */
                 pthread_cond_wait(&p->cond, &p->lock);
         }
-        p->busy |= bit;
+        set_add(&p->busy, si);
         pthread_mutex_unlock(&p->lock);
 
         s = parse_source(fs, p, si);
@@ -939,7 +936,7 @@ int snap_get(struct fs *fs, struct proc *p, unsigned si, int64_t since, struct s
                 owner_refresh(fs, p);
 
         pthread_mutex_lock(&p->lock);
-        p->busy &= ~bit;
+        set_del(&p->busy, si);
         pthread_cond_broadcast(&p->cond);
         pthread_mutex_unlock(&p->lock);
         if (!s)
@@ -1020,7 +1017,7 @@ static bool idle(struct fs *fs, struct proc *p) {
         pthread_mutex_lock(&p->lock);
         for (unsigned i = 0; i < fs->nschemas && empty; i++)
                 empty = !p->snaps[i];
-        empty = empty && !p->busy;
+        empty = empty && set_empty(&p->busy);
         pthread_mutex_unlock(&p->lock);
         return empty;
 }

@@ -23,6 +23,7 @@
 
 #define FUSE_USE_VERSION 312
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,9 +35,42 @@
 #include <fuse_lowlevel.h>
 #include <nprocfs/nprocfs.h>
 
-#define MAX_SCHEMAS 64
-#define NONE        UINT32_MAX
-#define NAME_MAX_   255
+#define NONE      UINT32_MAX
+#define NAME_MAX_ 255
+
+/* The schemas the daemon serves: counted from the list the library is built
+ * from (it links the library's static archive, so nprocfs_schemas[] has no
+ * other; main.c checks it at start). A node names its schema in one byte. */
+enum {
+#define NPROCFS_SCHEMA(id, source) SCHEMA_INDEX_##id,
+#include <nprocfs/schemas.def>
+        MAX_SCHEMAS
+};
+static_assert(MAX_SCHEMAS <= 256, "more schemas than the one byte of struct node's and struct nkey's schema holds");
+
+/* A set of schemas (by index in nprocfs_schemas[]), one bit each. */
+struct schema_set {
+        uint64_t w[(MAX_SCHEMAS + 63) / 64];
+};
+
+static inline bool set_has(const struct schema_set *s, unsigned i) {
+        return (s->w[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void set_add(struct schema_set *s, unsigned i) {
+        s->w[i / 64] |= UINT64_C(1) << (i % 64);
+}
+
+static inline void set_del(struct schema_set *s, unsigned i) {
+        s->w[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+static inline bool set_empty(const struct schema_set *s) {
+        for (size_t i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
+                if (s->w[i])
+                        return false;
+        return true;
+}
 
 /* How long the kernel may keep a name (and the attributes of a directory)
  * without asking again. A process's directory is valid for its whole life;
@@ -104,9 +138,9 @@ struct proc {
         int64_t checked;      /* when (pid, tid) was last seen to be this identity */
         pthread_mutex_t lock; /* the fields below */
         pthread_cond_t cond;
-        uint64_t busy;   /* schemas being parsed right now */
-        uint64_t logged; /* schemas whose malformed source was logged */
-        uint64_t present, present_known;
+        struct schema_set busy;   /* schemas being parsed right now */
+        struct schema_set logged; /* schemas whose malformed source was logged */
+        struct schema_set present, present_known;
         int8_t has_tasks; /* -1: not asked yet */
         bool owner_known;
         struct owner owner;

@@ -1,12 +1,11 @@
-/* The list of every schema, and the names of types and units. */
+/* The list of every schema (from <nprocfs/schemas.def>), and the names of
+ * types and units. */
 #include "internal.h"
 
 const struct nprocfs_schema *const nprocfs_schemas[] = {
-        &nprocfs_schema_pid_stat,    &nprocfs_schema_pid_status,    &nprocfs_schema_pid_statm,
-        &nprocfs_schema_pid_io,      &nprocfs_schema_pid_comm,      &nprocfs_schema_pid_cmdline,
-        &nprocfs_schema_pid_environ, &nprocfs_schema_pid_limits,    &nprocfs_schema_pid_maps,
-        &nprocfs_schema_sys_meminfo, &nprocfs_schema_sys_loadavg,   &nprocfs_schema_sys_uptime,
-        &nprocfs_schema_sys_stat,    &nprocfs_schema_sys_osrelease, NULL,
+#define NPROCFS_SCHEMA(id, source) &nprocfs_schema_##id,
+#include <nprocfs/schemas.def>
+        NULL,
 };
 
 const struct nprocfs_schema *nprocfs_schema_find(enum nprocfs_scope scope, const char *name, size_t len) {
@@ -23,7 +22,7 @@ const char *nprocfs_type_name(enum nprocfs_type t) {
                 [NPROCFS_T_STR] = "string", [NPROCFS_T_ENUM] = "enum",  [NPROCFS_T_BOOL] = "bool",
                 [NPROCFS_T_MASK] = "mask",  [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
                 [NPROCFS_T_MAXU64] = "u64", [NPROCFS_T_CAPS] = "list",  [NPROCFS_T_SIGS] = "list",
-                [NPROCFS_T_MODE] = "mask",  [NPROCFS_T_DEV] = "string",
+                [NPROCFS_T_MODE] = "mask",
         };
         static_assert(NELEMS(names) == NPROCFS_T__COUNT, "a type without a name");
         return (unsigned)t < NELEMS(names) ? names[t] : "?";

@@ -1,7 +1,8 @@
-/* Fails when a schema of nprocfs_schemas[] has no harness. meson.build
- * derives the harnesses from src/lib/schema.c's text, and passes what it
- * found as FUZZ_SCHEMAS (X(pid_stat) X(pid_status) ...); this is the check
- * that the reading still matches the array the library really has. */
+/* Fails when a schema of nprocfs_schemas[] has no harness. meson derives
+ * the harnesses from its own reading of <nprocfs/schemas.def> as text, and
+ * passes what it found as FUZZ_SCHEMAS (X(pid_stat) X(pid_status) ...);
+ * this is the check that the reading matches the array the C preprocessor
+ * made of the same list. */
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,8 +24,8 @@ int main(void) {
                 for (size_t i = 0; i < sizeof(fuzzed) / sizeof(fuzzed[0]); i++)
                         found |= fuzzed[i] == *s;
                 if (!found) {
-                        printf("the schema of %s%s has no fuzz harness: tests/fuzz/meson.build did not find it "
-                               "in src/lib/schema.c\n",
+                        printf("the schema of %s%s has no fuzz harness: meson's reading of include/nprocfs/schemas.def "
+                               "did not find it\n",
                                (*s)->scope == NPROCFS_SCOPE_PID ? "/proc/<pid>/" : "/proc/", (*s)->path);
                         missing++;
                 }

@@ -49,14 +49,41 @@ static bool good_name(const char *name) {
         return good_component(name, (size_t)(slash - name)) && good_component(slash + 1, strlen(slash + 1));
 }
 
-static void test_the_schema_list_holds_the_14_known_files(void **state) {
+/* nprocfs_schemas[] is <nprocfs/schemas.def>, in its order, then NULL. */
+static void test_the_schema_array_is_the_list_of_schemas(void **state) {
+        static const struct nprocfs_schema *const listed[] = {
+#define NPROCFS_SCHEMA(id, source) &nprocfs_schema_##id,
+#include <nprocfs/schemas.def>
+        };
         size_t n = 0;
 
         (void)state;
-        FOREACH_SCHEMA(s) n++;
-        /* pid: stat status statm io comm cmdline environ limits maps;
-         * system: meminfo loadavg uptime stat osrelease */
-        assert_int_equal(n, 14);
+        FOREACH_SCHEMA(s) {
+                assert_true(n < sizeof(listed) / sizeof(listed[0]));
+                assert_ptr_equal(s, listed[n]);
+                n++;
+        }
+        assert_int_equal(n, sizeof(listed) / sizeof(listed[0]));
+}
+
+/* The tree's inode numbers and the docs follow the order of the list: a
+ * new schema goes at its end, so the files known so far keep their places
+ * (pid: stat status statm io comm cmdline environ limits; system: meminfo
+ * loadavg uptime stat osrelease). */
+static void test_the_first_13_schemas_keep_their_places(void **state) {
+        static const struct nprocfs_schema *const first[] = {
+                &nprocfs_schema_pid_stat,      &nprocfs_schema_pid_status, &nprocfs_schema_pid_statm,
+                &nprocfs_schema_pid_io,        &nprocfs_schema_pid_comm,   &nprocfs_schema_pid_cmdline,
+                &nprocfs_schema_pid_environ,   &nprocfs_schema_pid_limits, &nprocfs_schema_sys_meminfo,
+                &nprocfs_schema_sys_loadavg,   &nprocfs_schema_sys_uptime, &nprocfs_schema_sys_stat,
+                &nprocfs_schema_sys_osrelease,
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(first) / sizeof(first[0]); i++) {
+                assert_non_null(nprocfs_schemas[i]);
+                assert_ptr_equal(nprocfs_schemas[i], first[i]);
+        }
 }
 
 static void test_field_names_are_unique_within_a_schema(void **state) {
@@ -407,7 +434,8 @@ static void test_type_and_unit_names(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_the_schema_list_holds_the_14_known_files),
+                cmocka_unit_test(test_the_schema_array_is_the_list_of_schemas),
+                cmocka_unit_test(test_the_first_13_schemas_keep_their_places),
                 cmocka_unit_test(test_field_names_are_unique_within_a_schema),
                 cmocka_unit_test(test_field_names_follow_naming),
                 cmocka_unit_test(test_unit_suffix_agrees_with_unit),
