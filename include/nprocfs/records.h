@@ -40,7 +40,7 @@
 #define NPROCFS_HAS(r, name, field)     nprocfs_rec_has(&(r)->rec, NPROCFS_F_##name##_##field)
 #define NPROCFS_ROW_HAS(r, name, field) nprocfs_row_has(&(r)->row, NPROCFS_F_##name##_row_##field)
 /* Row i of a table record r of schema name, typed: NPROCFS_ROW(&maps, pid_maps, 0)->size_bytes */
-#define NPROCFS_ROW(r, name, i) ((const struct nprocfs_##name##_row *)nprocfs_rec_row(&(r)->rec, (i)))
+#define NPROCFS_ROW(r, name, i)         ((const struct nprocfs_##name##_row *)nprocfs_rec_row(&(r)->rec, (i)))
 
 /* One block per schema of <nprocfs/schemas.def>, generated from it: each
  * defines NPROCFS_GEN (the schema), NPROCFS_GEN_DEF (its field table) and,
