@@ -23,30 +23,14 @@ static int range(const char *s, size_t len, uint64_t *ret_start, uint64_t *ret_e
         return 0;
 }
 
-static int range_start(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+/* the part of the range the field's conversion names */
+static int range_part(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
         uint64_t a, b;
-        (void)f, (void)env;
-        if (range(s, len, &a, &b) < 0)
-                return -EIO;
-        *(uint64_t *)dst = a;
-        return 0;
-}
 
-static int range_end(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        uint64_t a, b;
-        (void)f, (void)env;
+        (void)env;
         if (range(s, len, &a, &b) < 0)
                 return -EIO;
-        *(uint64_t *)dst = b;
-        return 0;
-}
-
-static int range_size(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        uint64_t a, b;
-        (void)f, (void)env;
-        if (range(s, len, &a, &b) < 0)
-                return -EIO;
-        *(uint64_t *)dst = b - a;
+        *(uint64_t *)dst = f->conv == NPROCFS_C_RANGE_START ? a : f->conv == NPROCFS_C_RANGE_END ? b : b - a;
         return 0;
 }
 
@@ -65,24 +49,10 @@ static int perm(char *s, size_t len, size_t i, void *dst) {
         return 0;
 }
 
-static int perm_r(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        (void)f, (void)env;
-        return perm(s, len, 0, dst);
-}
-
-static int perm_w(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        (void)f, (void)env;
-        return perm(s, len, 1, dst);
-}
-
-static int perm_x(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        (void)f, (void)env;
-        return perm(s, len, 2, dst);
-}
-
-static int perm_s(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        (void)f, (void)env;
-        return perm(s, len, 3, dst);
+/* the letter the field's conversion names: PERM_R .. PERM_S are in order */
+static int perm_letter(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)env;
+        return perm(s, len, (size_t)(f->conv - NPROCFS_C_PERM_R), dst);
 }
 
 /* "08:01", hex as maps writes it; the minor may be wide (up to 20 bits) */
@@ -96,30 +66,14 @@ static int dev_hex(const char *s, size_t len, uint64_t *ret_major, uint64_t *ret
         return 0;
 }
 
-static int dev(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+/* the device, or its major or minor, as the field's conversion names */
+static int dev_part(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
         uint64_t ma, mi;
-        (void)f, (void)env;
-        if (dev_hex(s, len, &ma, &mi) < 0)
-                return -EIO;
-        *(uint64_t *)dst = ma << 32 | mi;
-        return 0;
-}
 
-static int dev_major(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        uint64_t ma, mi;
-        (void)f, (void)env;
+        (void)env;
         if (dev_hex(s, len, &ma, &mi) < 0)
                 return -EIO;
-        *(uint64_t *)dst = ma;
-        return 0;
-}
-
-static int dev_minor(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
-        uint64_t ma, mi;
-        (void)f, (void)env;
-        if (dev_hex(s, len, &ma, &mi) < 0)
-                return -EIO;
-        *(uint64_t *)dst = mi;
+        *(uint64_t *)dst = f->conv == NPROCFS_C_DEV_HEX ? ma << 32 | mi : f->conv == NPROCFS_C_MAJOR_HEX ? ma : mi;
         return 0;
 }
 
@@ -163,10 +117,10 @@ static int mapkind(const struct nprocfs_field *f, char *s, size_t len, const str
 }
 
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
-        [NPROCFS_C_RANGE_START] = range_start, [NPROCFS_C_RANGE_END] = range_end, [NPROCFS_C_RANGE_SIZE] = range_size,
-        [NPROCFS_C_PERM_R] = perm_r,           [NPROCFS_C_PERM_W] = perm_w,       [NPROCFS_C_PERM_X] = perm_x,
-        [NPROCFS_C_PERM_S] = perm_s,           [NPROCFS_C_DEV_HEX] = dev,         [NPROCFS_C_MAJOR_HEX] = dev_major,
-        [NPROCFS_C_MINOR_HEX] = dev_minor,     [NPROCFS_C_MAPKIND] = mapkind,
+        [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part, [NPROCFS_C_RANGE_SIZE] = range_part,
+        [NPROCFS_C_PERM_R] = perm_letter,     [NPROCFS_C_PERM_W] = perm_letter,   [NPROCFS_C_PERM_X] = perm_letter,
+        [NPROCFS_C_PERM_S] = perm_letter,     [NPROCFS_C_DEV_HEX] = dev_part,     [NPROCFS_C_MAJOR_HEX] = dev_part,
+        [NPROCFS_C_MINOR_HEX] = dev_part,     [NPROCFS_C_MAPKIND] = mapkind,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {
