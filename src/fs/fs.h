@@ -213,8 +213,10 @@ struct nodes {
  * sweep has the kernel forget the processes read least recently, so that a
  * whole-tree read pins a bounded number of the kernel's inodes and of our
  * nodes (each costs the kernel about 0.9 KiB, the daemon about 170 bytes). */
-#define NAMES_MAX  131072
-#define NAMES_KEEP 2 /* seconds: a process read this recently stays */
+#define NAMES_MAX   131072 /* the default; -o names=N */
+#define NAMES_MIN   256
+#define NAMES_LIMIT (1u << 24)
+#define NAMES_KEEP  2 /* seconds: a process read this recently stays */
 
 /* What identifies a node; its inode number is a hash of it, so a listing
  * can name the number of a node that does not exist yet. */
@@ -259,7 +261,8 @@ struct fs {
         gid_t hide_gid;        /* ... and gid=: a group hidepid spares */
         uint64_t top_userns;   /* the inode of the daemon's user namespace */
         unsigned nschemas, stat_si;
-        int64_t ttl; /* ns */
+        int64_t ttl;      /* ns */
+        size_t names_max; /* NAMES_MAX, or -o names= */
         struct fuse_session *se;
         struct timespec started;
         pthread_key_t scratch_key; /* per-thread parse buffers */

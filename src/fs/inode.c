@@ -403,11 +403,11 @@ int nodes_over_budget(struct fs *fs, pid_t **ret, size_t *ret_n) {
         *ret_n = 0;
         pthread_mutex_lock(&t->lock);
         t->tick++;
-        if (t->count <= NAMES_MAX) {
+        if (t->count <= fs->names_max) {
                 pthread_mutex_unlock(&t->lock);
                 return 0;
         }
-        excess = t->count - NAMES_MAX * 3 / 4; /* forget down to 3/4: not every second */
+        excess = t->count - fs->names_max * 3 / 4; /* forget down to 3/4: not every second */
         for (struct node *x = t->procs; x; x = x->next_proc) {
                 if (x->kind != K_PROC || x->nlookup == 0 || t->tick - x->used <= NAMES_KEEP)
                         continue;

@@ -65,10 +65,11 @@ struct cli {
         char *pos[2]; /* the positional arguments: [SOURCE] MOUNTPOINT */
         unsigned npos;
         unsigned ttl_ms;
+        unsigned names;
         bool bad_value; /* an option's value was refused, and said so */
 };
 
-enum { KEY_TTL };
+enum { KEY_TTL, KEY_NAMES };
 
 /* Options mount(8), fstab and mount.fuse3 hand every filesystem, which mean
  * nothing here and which libfuse would refuse as unknown. (libfuse takes
@@ -82,6 +83,7 @@ static const struct fuse_opt cli_spec[] = {
         { "--root=%s", offsetof(struct cli, root), 0 },
         { "--root %s", offsetof(struct cli, root), 0 },
         FUSE_OPT_KEY("ttl=", KEY_TTL),
+        FUSE_OPT_KEY("names=", KEY_NAMES),
         IGNORED("defaults"),
         IGNORED("auto"),
         IGNORED("noauto"),
@@ -122,6 +124,21 @@ static int cli_ttl(struct cli *cli, const char *arg) {
         return 0;
 }
 
+/* How many of the tree's names the kernel may hold (see NAMES_MAX). */
+static int cli_names(struct cli *cli, const char *arg) {
+        const char *v = arg + strlen("names=");
+        uint64_t n;
+
+        if (nprocfs_parse_u64(v, strlen(v), &n) < 0 || n < NAMES_MIN || n > NAMES_LIMIT) {
+                fprintf(stderr, "nprocfs: -o %s: a number of names, %u to %u, in decimal digits\n", arg, NAMES_MIN,
+                        NAMES_LIMIT);
+                cli->bad_value = true;
+                return -1;
+        }
+        cli->names = (unsigned)n;
+        return 0;
+}
+
 /* The positional arguments are taken out and given back once all are seen:
  * with two, the first is the SOURCE (mount.fuse3 runs "nprocfs SOURCE
  * MOUNTPOINT -o OPTIONS"), which fuse_parse_cmdline would refuse. */
@@ -132,6 +149,8 @@ static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outar
         switch (key) {
         case KEY_TTL:
                 return cli_ttl(cli, arg);
+        case KEY_NAMES:
+                return cli_names(cli, arg);
         case FUSE_OPT_KEY_OPT:
                 return strncmp(arg, "x-", 2) == 0 ? 0 : 1; /* x-systemd.*, x-mount.*: not ours */
         case FUSE_OPT_KEY_NONOPT:
@@ -185,6 +204,9 @@ static void usage(FILE *f, const char *prog) {
                 "  --root DIR            serve the proc tree at DIR (a snapshot made by\n"
                 "                        nprocfs-capture, a container's /proc) instead of /proc;\n"
                 "                        the same as SOURCE\n"
+                "  -o names=N            let the kernel hold at most about N of the tree's names\n"
+                "                        (inodes; default 131072): past them, the processes\n"
+                "                        read least recently are forgotten, and looked up again\n"
                 "  -o ttl=MS             reuse a parsed source file for MS milliseconds\n"
                 "                        (default 1000, at most %u: an hour; 0: parse at\n"
                 "                        every request)\n"
@@ -334,6 +356,7 @@ static int fs_setup(struct fs *fs, const struct cli *cli) {
         memset(fs, 0, sizeof(*fs));
         clock_gettime(CLOCK_REALTIME, &fs->started);
         fs->ttl = (int64_t)cli->ttl_ms * 1000000;
+        fs->names_max = cli->names ? cli->names : NAMES_MAX;
         fs->root_path = cli->root ? cli->root : "/proc";
         for (fs->nschemas = 0; nprocfs_schemas[fs->nschemas]; fs->nschemas++)
                 if (nprocfs_schemas[fs->nschemas] == &nprocfs_schema_pid_stat)
