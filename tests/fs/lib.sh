@@ -61,20 +61,27 @@ is_mounted() { # dir
 # (-f) so that $DPID is the daemon itself; its log goes to $LOG. A launcher
 # (valgrind) may be given in $LAUNCH.
 start_fs() {
-        local i
         new_dir MNT
         LOG="$MNT.log"
         # shellcheck disable=SC2086
         ${LAUNCH:-} "$NPROCFS" -f "$@" "$MNT" 2>"$LOG" &
         DPID=$!
         DAEMONS+=("$DPID")
+        wait_mounted "nprocfs did not mount at $MNT"
+}
+
+# wait_mounted MESSAGE: until $MNT is mounted by $DPID (tracked in
+# DAEMONS); if the daemon exits first, or MOUNT_WAIT seconds pass, prints
+# $LOG and MESSAGE, and fails the test.
+wait_mounted() {
+        local i
         for ((i = 0; i < MOUNT_WAIT * 20; i++)); do
                 is_mounted "$MNT" && return 0
                 kill -0 "$DPID" 2>/dev/null || break
                 sleep 0.05
         done
         cat "$LOG" >&2
-        echo "FAIL: nprocfs did not mount at $MNT" >&2
+        echo "FAIL: $1" >&2
         exit 1
 }
 

@@ -141,7 +141,6 @@ grep -qx 'NoNewPrivileges=yes' "$unit" || fail "$unit: no NoNewPrivileges=yes"
 # unit_start: ExecStartPre=, then ExecStart= in the background (its log in
 # $LOG), as the unit has them, with the mount point $NPROCFS_MOUNTPOINT.
 unit_start() {
-        local i
         MNT=$NPROCFS_MOUNTPOINT LOG=$work/unit.log
         unit_argv ExecStartPre
         "${ARGV[@]}" || fail "ExecStartPre: ${ARGV[*]}"
@@ -150,14 +149,7 @@ unit_start() {
         setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" "${ARGV[@]}" 2>"$LOG" &
         DPID=$!
         DAEMONS+=("$DPID")
-        for ((i = 0; i < MOUNT_WAIT * 20; i++)); do
-                is_mounted "$MNT" && return 0
-                kill -0 "$DPID" 2>/dev/null || break
-                sleep 0.05
-        done
-        cat "$LOG" >&2
-        echo "FAIL: ExecStart did not mount at $MNT: ${ARGV[*]}" >&2
-        exit 1
+        wait_mounted "ExecStart did not mount at $MNT: ${ARGV[*]}"
 }
 
 (
