@@ -157,7 +157,11 @@ def read_tree(mnt, deadline, rnd, problems, counts):
             return
         for top in rnd.sample(pids, min(4, len(pids))) + ["meminfo", "self"]:
             for dirpath, _, filenames in os.walk(os.path.join(mnt, top), onerror=onerror):
+                if time.monotonic() >= deadline:
+                    break  # a process's maps, per thread, at ttl=0: long; the time is what is bounded
                 for name in filenames:
+                    if time.monotonic() >= deadline:
+                        break
                     path = os.path.join(dirpath, name)
                     try:
                         with open(path, "rb") as f:
