@@ -90,6 +90,15 @@ enum nprocfs_conv {
         NPROCFS_C_MAJOR_HEX,   /* ... -> 8 */
         NPROCFS_C_MINOR_HEX,   /* ... -> 1 */
         NPROCFS_C_MAPKIND,     /* a mapping's pathname -> enum (nprocfs_words_mapkind) */
+        /* the text of a link (fd/N, ns/TYPE, exe); a part the text does not
+         * have leaves the field absent */
+        NPROCFS_C_LINK_KIND,    /* what an fd is, from its link -> enum (nprocfs_words_fdkind) */
+        NPROCFS_C_LINK_PREFIX,  /* "net:[4026531833]" -> "net" (a namespace's type) */
+        NPROCFS_C_LINK_INODE,   /* "socket:[1148996]" -> 1148996 */
+        NPROCFS_C_LINK_PATH,    /* "/usr/bin/bash (deleted)" -> "/usr/bin/bash"; absent for "pipe:[1]" */
+        NPROCFS_C_LINK_DELETED, /* ... -> 1; "/dev/null" -> 0; absent for what is no path */
+        NPROCFS_C_OCT_TEXT,     /* octal digits, kept as the kernel writes them ("0100002") */
+        NPROCFS_C_HEX_NUM,      /* hex digits (no 0x) -> a number, shown in decimal */
         NPROCFS_C__COUNT
 };
 
@@ -139,6 +148,9 @@ enum nprocfs_schema_flags {
         /* the check guards the process's memory (mm_access): a process that
          * has none (a zombie, a kernel thread) is open to all, and empty */
         NPROCFS_S_MM = 1u << 3,
+        /* also exists as ROOT/<path> for the root's own network namespace: a
+         * read with pid 0 reads ROOT/<path> */
+        NPROCFS_S_NET = 1u << 4,
 };
 
 struct nprocfs_rec;
@@ -170,10 +182,22 @@ struct nprocfs_schema {
 extern const char *const nprocfs_words_state[];
 /* What a mapping maps (maps/<range>/kind), from its pathname. */
 extern const char *const nprocfs_words_mapkind[];
+/* What an open file is (fd/<n>/type), from its link's text. */
+extern const char *const nprocfs_words_fdkind[];
 
 /* The shape of a file the generic interpreter parses (struct nprocfs_grammar). */
 enum nprocfs_shape {
         NPROCFS_SH_TABLE, /* a row per line, fields by column (blank-separated, from 1) */
+        /* a symbolic link (exe, cwd, root): the record's source is its text,
+         * which every field decodes whole */
+        NPROCFS_SH_LINK,
+        /* a directory of links (fd/, ns/): a row per link, named by it; the
+         * fields of pos 1 decode its text, and, with entry_dir, those with a
+         * key come from the "key: value" lines of the file of the same name
+         * in that directory (fdinfo/<n>). The source, as the library reads
+         * it: per entry, its name, its text and that file, each ended by a
+         * NUL */
+        NPROCFS_SH_LINKS,
 };
 
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
@@ -183,6 +207,7 @@ struct nprocfs_grammar {
         uint8_t key_col;      /* the column that names a row (from 1); 0: rows by index */
         uint8_t header_lines; /* lines before the first row */
         uint8_t min_cols;     /* a line with fewer columns is malformed */
+        const char *entry_dir; /* NPROCFS_SH_LINKS: the directory of each link's file, or NULL */
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */

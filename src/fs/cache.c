@@ -740,6 +740,7 @@ static int exists(struct fs *fs, const char *path, int flags) {
 }
 
 int proc_has(struct fs *fs, struct proc *p, unsigned si) {
+        const struct nprocfs_grammar *g;
         char path[128];
         int r;
 
@@ -751,7 +752,10 @@ int proc_has(struct fs *fs, struct proc *p, unsigned si) {
         }
         pthread_mutex_unlock(&p->lock);
         rel_path(p, nprocfs_schemas[si]->path, path, sizeof(path));
-        r = exists(fs, path, 0);
+        /* a link is there as a link: what it names may not be (a
+         * snapshot's exe names the machine it was taken on) */
+        g = nprocfs_schemas[si]->grammar;
+        r = exists(fs, path, g && g->shape == NPROCFS_SH_LINK ? O_NOFOLLOW : 0);
         if (r < 0)
                 return r;
         pthread_mutex_lock(&p->lock);

@@ -166,6 +166,9 @@ enum kind {
         K_VALUE,       /* one value */
         K_SELF,        /* self -> <pid> */
         K_THREAD_SELF, /* thread-self -> <pid>/task/<tid> */
+        K_SUBDIR,      /* a /proc subdirectory of files (net/): path is its name in the scope */
+        K_LINK,        /* a file that is a link (exe): a symlink to its text */
+        K_NET,         /* net -> self/net, as /proc has it */
 };
 
 struct node {

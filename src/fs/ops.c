@@ -36,13 +36,17 @@
 
 #include "fs.h"
 
-#define PATH_IN_MAX 4000 /* an entry path inside a file */
+#define PATH_IN_MAX 4096 /* an entry path inside a file; a link's text */
+#define NET_LINK    "self/net" /* as /proc's own net */
 
 /* One name of a directory listing. */
 struct child {
         uint8_t kind, schema;
         pid_t id;     /* K_PROC: the pid; K_THREAD: the tid */
         uint32_t ent; /* inside a file: the snapshot entry */
+        /* a file, link or subdirectory of a scope: its name is the
+         * schema's name from off to end ("net/tcp": "net", then "tcp") */
+        uint16_t off, end;
 };
 
 /* Every open file and directory is on the daemon's list, so that what the
@@ -114,8 +118,9 @@ static pthread_mutex_t *value_lock(struct fs *fs, const struct node *n) {
 }
 
 static bool in_file(const struct node *n) {
-        return n->kind == K_DIR || n->kind == K_VALUE;
+        return n->kind == K_DIR || n->kind == K_VALUE || n->kind == K_LINK;
 }
+
 
 /* /proc's ptrace check guards it: a restricted file, or one field of a
  * file that /proc shows others as a placeholder */
@@ -349,7 +354,17 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                 return 0;
         case K_ROOT:
         case K_TASKS:
+        case K_SUBDIR:
                 fill_attr(st, n->ino, S_IFDIR | 0555, uid, gid, 0, &t);
+                return 0;
+        case K_LINK:
+                /* size 0 and asked for each time, as /proc's own links:
+                 * its text is for readers that may see it (op_readlink) */
+                fill_attr(st, n->ino, S_IFLNK | 0777, uid, gid, 0, &t);
+                *timeout = 0;
+                return 0;
+        case K_NET:
+                fill_attr(st, n->ino, S_IFLNK | 0777, 0, 0, strlen(NET_LINK), &fs->started);
                 return 0;
         case K_DIR:
                 fill_attr(st, n->ino, S_IFDIR | dir_perm(s), uid, gid, 0, &t);
@@ -408,25 +423,84 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
 
 /* ---- names: one function finds, one lists, both from the schema -------- */
 
-static int schema_index(const struct nprocfs_schema *s) {
-        for (int i = 0; nprocfs_schemas[i]; i++)
-                if (nprocfs_schemas[i] == s)
-                        return i;
-        return -1;
+/* The files of a directory of a scope (the system's, a process's, a
+ * thread's), or of a subdirectory of it (net/): the schemas of that scope
+ * whose names are below prefix. */
+struct scope {
+        struct proc *p;
+        enum nprocfs_scope scope;
+        bool thread;
+        const char *prefix; /* "" or "net" */
+        size_t prefix_len;
+};
+
+static struct scope scope_of(struct fs *fs, const struct node *n) {
+        struct proc *p = n->kind == K_ROOT ? fs->cache.system : n->proc;
+        struct scope sc = { .p = p,
+                            .scope = p->pid ? NPROCFS_SCOPE_PID : NPROCFS_SCOPE_SYSTEM,
+                            .thread = p->tid != 0,
+                            .prefix = "" };
+
+        if (n->kind == K_SUBDIR) {
+                sc.prefix = n->path;
+                sc.prefix_len = n->path_len;
+        }
+        return sc;
 }
 
-static int schema_child(struct fs *fs, struct proc *p, enum nprocfs_scope scope, bool thread, const char *name,
-                        size_t len, struct child *c) {
-        const struct nprocfs_schema *s = nprocfs_schema_find(scope, name, len);
-        int si, r;
+static bool in_scope(const struct fs *fs, const struct nprocfs_schema *s, const struct scope *sc) {
+        if (sc->thread && !(s->flags & NPROCFS_S_TASK))
+                return false;
+        if (s->scope == sc->scope)
+                return true;
+        /* a snapshot's own net/: a live root has net -> self/net instead */
+        return sc->scope == NPROCFS_SCOPE_SYSTEM && !fs->root_live && (s->flags & NPROCFS_S_NET);
+}
 
-        if (!s || (thread && !(s->flags & NPROCFS_S_TASK)) || (si = schema_index(s)) < 0)
-                return -ENOENT;
-        r = proc_has(fs, p, (unsigned)si);
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
-        *c = (struct child){ .kind = K_DIR, .schema = (uint8_t)si };
-        return 0;
+/* s's name below sc's prefix, or NULL when it is not below it. */
+static const char *rel_name(const struct nprocfs_schema *s, const struct scope *sc) {
+        if (sc->prefix_len == 0)
+                return s->name;
+        if (strncmp(s->name, sc->prefix, sc->prefix_len) != 0 || s->name[sc->prefix_len] != '/')
+                return NULL;
+        return s->name + sc->prefix_len + 1;
+}
+
+/* The child of sc that schema si gives, if any: the file (or link) itself,
+ * or the subdirectory its name goes through. */
+static bool scope_entry(struct fs *fs, const struct scope *sc, unsigned si, struct child *c) {
+        const struct nprocfs_schema *s = nprocfs_schemas[si];
+        const char *rel, *slash;
+        size_t off;
+
+        if (!in_scope(fs, s, sc) || !(rel = rel_name(s, sc)))
+                return false;
+        slash = strchr(rel, '/');
+        off = (size_t)(rel - s->name);
+        *c = (struct child){ .kind = slash                                                        ? K_SUBDIR
+                                     : s->grammar && s->grammar->shape == NPROCFS_SH_LINK ? K_LINK
+                                                                                          : K_DIR,
+                             .schema = (uint8_t)si,
+                             .off = (uint16_t)off,
+                             .end = (uint16_t)(slash ? (size_t)(slash - s->name) : off + strlen(rel)) };
+        return true;
+}
+
+static int scope_child(struct fs *fs, const struct scope *sc, const char *name, size_t len, struct child *c) {
+        for (unsigned si = 0; si < fs->nschemas; si++) {
+                const char *sname = nprocfs_schemas[si]->name;
+                int r;
+
+                if (!scope_entry(fs, sc, si, c) || (size_t)(c->end - c->off) != len ||
+                    memcmp(sname + c->off, name, len) != 0)
+                        continue;
+                r = proc_has(fs, sc->p, si);
+                if (r < 0)
+                        return r;
+                if (r)
+                        return 0; /* a subdirectory is there if a file of it is */
+        }
+        return -ENOENT;
 }
 
 /* The path inside the file of a child of directory dir (a K_DIR). */
@@ -448,6 +522,7 @@ static size_t child_path(const struct node *dir, const struct snap *ds, uint32_t
  * was found in (referenced). */
 static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const char *name, size_t len, int64_t since,
                       struct snap **ret_snap, struct child *c) {
+        struct scope sc;
         pid_t id;
         int r;
 
@@ -479,7 +554,14 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                 }
                 if (fs->subset_pid)
                         return -ENOENT;
-                return schema_child(fs, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false, name, len, c);
+                if (len == 3 && memcmp(name, "net", 3) == 0 && fs->root_live) {
+                        if (!has_link(fs, K_SELF))
+                                return -ENOENT;
+                        *c = (struct child){ .kind = K_NET };
+                        return 0;
+                }
+                sc = scope_of(fs, dir);
+                return scope_child(fs, &sc, name, len, c);
         case K_PROC:
                 if (len == 4 && memcmp(name, "task", 4) == 0) {
                         r = proc_has_tasks(fs, dir->proc);
@@ -488,14 +570,17 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                         *c = (struct child){ .kind = K_TASKS };
                         return 0;
                 }
-                return schema_child(fs, dir->proc, NPROCFS_SCOPE_PID, false, name, len, c);
+                sc = scope_of(fs, dir);
+                return scope_child(fs, &sc, name, len, c);
         case K_TASKS:
                 if (parse_id(name, len, &id) < 0)
                         return -ENOENT;
                 *c = (struct child){ .kind = K_THREAD, .id = id };
                 return 0;
         case K_THREAD:
-                return schema_child(fs, dir->proc, NPROCFS_SCOPE_PID, true, name, len, c);
+        case K_SUBDIR:
+                sc = scope_of(fs, dir);
+                return scope_child(fs, &sc, name, len, c);
         case K_DIR: {
                 struct snap *s;
                 uint32_t d, x;
@@ -556,10 +641,16 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
                 break;
         case K_DIR:
         case K_VALUE:
+        case K_LINK:
+        case K_SUBDIR:
                 if (dir->kind == K_DIR) {
                         plen = child_path(dir, ds, c->ent, path, sizeof(path));
                         if (plen == SIZE_MAX)
                                 return -ENAMETOOLONG;
+                } else if (c->kind == K_SUBDIR) {
+                        plen = c->end;
+                        memcpy(path, nprocfs_schemas[c->schema]->name, plen);
+                        path[plen] = 0;
                 }
                 p = dir->kind == K_ROOT ? fs->cache.system : dir->proc;
                 proc_ref(p);
@@ -567,7 +658,7 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
         default:
                 break;
         }
-        k = key_for(c->kind, c->schema, p, path, plen);
+        k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
         n = nodes_enter(fs, &k, dir);
         proc_unref(p); /* the node holds its own */
         if (!n)
@@ -601,6 +692,7 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
                 return nodes_ino_of(fs, &k);
         case K_SELF:
         case K_THREAD_SELF:
+        case K_NET:
                 k = key_for(c->kind, 0, NULL, "", 0);
                 return nodes_ino_of(fs, &k);
         default:
@@ -608,8 +700,12 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
                         plen = child_path(dir, d->snap, c->ent, path, sizeof(path));
                         if (plen == SIZE_MAX)
                                 plen = 0;
+                } else if (c->kind == K_SUBDIR) {
+                        plen = c->end;
+                        memcpy(path, nprocfs_schemas[c->schema]->name, plen);
+                        path[plen] = 0;
                 }
-                k = key_for(c->kind, c->schema, p, path, plen);
+                k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
                 return nodes_ino_of(fs, &k);
         }
 }
@@ -626,13 +722,20 @@ static const char *child_name(const struct dirh *d, const struct child *c, char 
                 return "self";
         case K_THREAD_SELF:
                 return "thread-self";
+        case K_NET:
+                return "net";
         default:
-                return d->snap ? d->snap->arena + d->snap->ents[c->ent].name : nprocfs_schemas[c->schema]->name;
+                if (d->snap)
+                        return d->snap->arena + d->snap->ents[c->ent].name;
+                snprintf(buf, size, "%.*s", (int)(c->end - c->off), nprocfs_schemas[c->schema]->name + c->off);
+                return buf;
         }
 }
 
 static mode_t child_type(const struct child *c) {
-        return c->kind == K_VALUE ? S_IFREG : c->kind == K_SELF || c->kind == K_THREAD_SELF ? S_IFLNK : S_IFDIR;
+        return c->kind == K_VALUE                                                           ? S_IFREG
+               : c->kind == K_SELF || c->kind == K_THREAD_SELF || c->kind == K_LINK || c->kind == K_NET ? S_IFLNK
+                                                                                                         : S_IFDIR;
 }
 
 static int add_kid(struct dirh *d, struct child c) {
@@ -648,17 +751,29 @@ static int add_kid(struct dirh *d, struct child c) {
         return 0;
 }
 
-static int add_schemas(struct fs *fs, struct dirh *d, struct proc *p, enum nprocfs_scope scope, bool thread) {
+/* The files, links and subdirectories of scope sc that are there. */
+static int add_schemas(struct fs *fs, struct dirh *d, const struct scope *sc) {
         for (unsigned si = 0; si < fs->nschemas; si++) {
-                const struct nprocfs_schema *s = nprocfs_schemas[si];
+                const char *sname = nprocfs_schemas[si]->name;
+                struct child c;
+                bool dup = false;
                 int r;
 
-                if (s->scope != scope || (thread && !(s->flags & NPROCFS_S_TASK)))
+                if (!scope_entry(fs, sc, si, &c))
                         continue;
-                r = proc_has(fs, p, si);
+                if (c.kind == K_SUBDIR) /* listed once, for its first file there */
+                        for (size_t i = 0; i < d->n && !dup; i++) {
+                                const struct child *o = &d->kids[i];
+                                dup = o->kind == K_SUBDIR && o->end - o->off == c.end - c.off &&
+                                      memcmp(nprocfs_schemas[o->schema]->name + o->off, sname + c.off,
+                                             (size_t)(c.end - c.off)) == 0;
+                        }
+                if (dup)
+                        continue;
+                r = proc_has(fs, sc->p, si);
                 if (r < 0)
                         return r;
-                if (r && add_kid(d, (struct child){ .kind = K_DIR, .schema = (uint8_t)si }) < 0)
+                if (r && add_kid(d, c) < 0)
                         return -ENOMEM;
         }
         return 0;
@@ -727,6 +842,7 @@ static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct d
 
 /* The listing of directory n, read again at offset 0. */
 static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, int64_t since) {
+        struct scope sc;
         pid_t *ids = NULL;
         size_t nids = 0;
         int r = 0;
@@ -735,8 +851,11 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
         d->n = 0;
         switch (n->kind) {
         case K_ROOT:
+                sc = scope_of(fs, n);
                 if (!fs->subset_pid)
-                        r = add_schemas(fs, d, fs->cache.system, NPROCFS_SCOPE_SYSTEM, false);
+                        r = add_schemas(fs, d, &sc);
+                if (r == 0 && !fs->subset_pid && fs->root_live && has_link(fs, K_SELF))
+                        r = add_kid(d, (struct child){ .kind = K_NET });
                 if (r == 0 && has_link(fs, K_SELF))
                         r = add_kid(d, (struct child){ .kind = K_SELF });
                 if (r == 0 && has_link(fs, K_THREAD_SELF))
@@ -757,8 +876,9 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
                 break;
         case K_PROC:
                 r = proc_verify(fs, n->proc); /* gone, or its pid is another's now */
+                sc = scope_of(fs, n);
                 if (r == 0)
-                        r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, false);
+                        r = add_schemas(fs, d, &sc);
                 if (r == 0 && (r = proc_has_tasks(fs, n->proc)) > 0)
                         r = add_kid(d, (struct child){ .kind = K_TASKS });
                 break;
@@ -770,9 +890,11 @@ static int fill(struct fs *fs, fuse_req_t req, struct node *n, struct dirh *d, i
                         r = add_ids(d, K_THREAD, ids, nids);
                 break;
         case K_THREAD:
+        case K_SUBDIR:
                 r = proc_verify(fs, n->proc);
+                sc = scope_of(fs, n);
                 if (r == 0)
-                        r = add_schemas(fs, d, n->proc, NPROCFS_SCOPE_PID, true);
+                        r = add_schemas(fs, d, &sc);
                 break;
         case K_DIR:
                 r = fill_file_dir(fs, req, n, d, since);
@@ -868,18 +990,55 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 }
 
 /* readlink: fuse_reply_readlink, fuse_reply_err (EINVAL, ENOENT). */
+/* The text of link n (a K_LINK): the "target" entry of its parse, checked
+ * as /proc checks its own links (the ptrace check). */
+static int file_link(struct fs *fs, fuse_req_t req, struct node *n, char *buf, size_t size) {
+        struct snap *s;
+        uint32_t e;
+        int r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
+
+        if (r == 0 && restricted(n))
+                r = may_read(fs, req, n);
+        if (r < 0)
+                return r;
+        r = snap_get(fs, n->proc, n->schema, mono_ns(), &s);
+        if (r < 0)
+                return vanished(fs, n, r);
+        e = snap_find(s, 0, "target", 6);
+        if (e == NONE || s->ents[e].is_dir || s->ents[e].size - 1 >= size)
+                r = -ENOENT;
+        else {
+                memcpy(buf, s->arena + s->ents[e].value, s->ents[e].size - 1);
+                buf[s->ents[e].size - 1] = 0;
+                /* a NUL in a snapshot's text would cut it: no link holds one */
+                if (strlen(buf) != s->ents[e].size - 1)
+                        r = -EIO;
+        }
+        snap_put(s);
+        return r;
+}
+
+/* readlink: fuse_reply_readlink, fuse_reply_err (EINVAL, ENOENT, EACCES,
+ * EIO, ENOMEM). */
 static void op_readlink(fuse_req_t req, fuse_ino_t ino) {
         struct fs *fs = fs_of(req);
         struct node *n = nodes_get(fs, ino);
-        char target[64];
-        int r = !n ? -ENOENT : n->kind == K_SELF || n->kind == K_THREAD_SELF ? 0 : -EINVAL;
+        char *target = malloc(PATH_IN_MAX + 1);
+        int r = !n ? -ENOENT : !target ? -ENOMEM : 0;
 
-        if (r == 0)
-                r = link_target(fs, req, n->kind, target, sizeof(target));
+        if (r == 0 && (n->kind == K_SELF || n->kind == K_THREAD_SELF))
+                r = link_target(fs, req, n->kind, target, 64);
+        else if (r == 0 && n->kind == K_NET)
+                snprintf(target, 64, "%s", NET_LINK);
+        else if (r == 0 && n->kind == K_LINK)
+                r = file_link(fs, req, n, target, PATH_IN_MAX + 1);
+        else if (r == 0)
+                r = -EINVAL;
         if (r == 0)
                 fuse_reply_readlink(req, target);
         else
                 fuse_reply_err(req, -r);
+        free(target);
         node_put(fs, n);
 }
 
@@ -890,7 +1049,11 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         struct fs *fs = fs_of(req);
         struct node *n = nodes_get(fs, ino);
         struct dirh *d = NULL;
-        int r = !n ? -ENOENT : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF ? -ENOTDIR : 0;
+        int r = !n                                                                  ? -ENOENT
+                : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF ||
+                                n->kind == K_LINK || n->kind == K_NET
+                        ? -ENOTDIR
+                        : 0;
 
         if (r == 0)
                 r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
@@ -1159,7 +1322,7 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
         if (r < 0)
                 return r;
-        if (!in_file(n))
+        if (!in_file(n) || n->kind == K_LINK) /* no user.* attributes on a symlink */
                 return 0;
         s = nprocfs_schemas[n->schema];
         if (n->kind == K_DIR) {
@@ -1244,7 +1407,7 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size) {
                 fuse_reply_err(req, ENOENT);
                 return;
         }
-        for (int i = 0; i < 4 && in_file(n); i++) {
+        for (int i = 0; i < 4 && in_file(n) && n->kind != K_LINK; i++) {
                 if (n->kind == K_DIR && (n->path_len > 0 || i < 2))
                         continue;
                 memcpy(list + len, xattr_names[i], strlen(xattr_names[i]) + 1);

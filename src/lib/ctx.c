@@ -336,6 +336,10 @@ void np_ctx_disable_openat2(nprocfs_ctx *ctx) {
         ctx->no_openat2 = true;
 }
 
+size_t np_ctx_max_file(const nprocfs_ctx *ctx) {
+        return ctx->max_file;
+}
+
 void nprocfs_ctx_set_max_file(nprocfs_ctx *ctx, size_t max) {
         ctx->max_file = max;
 }

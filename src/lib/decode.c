@@ -116,11 +116,113 @@ static int mapkind(const struct nprocfs_field *f, char *s, size_t len, const str
         return 0;
 }
 
+/* ---- links: the text of fd/N, ns/TYPE, exe, as the kernel writes it ---- */
+
+const char *const nprocfs_words_fdkind[] = {
+        "file", "socket", "pipe", "anon_inode", "memfd", "namespace", "other", NULL,
+};
+enum { FK_FILE, FK_SOCKET, FK_PIPE, FK_ANON, FK_MEMFD, FK_NS, FK_OTHER };
+
+/* "type:[digits]": the length of type, and the number; -1 if not that form */
+static ssize_t bracketed(const char *s, size_t len, uint64_t *ret_ino) {
+        const char *colon = memchr(s, ':', len);
+        size_t t;
+
+        if (!colon || s[0] == '/')
+                return -1;
+        t = (size_t)(colon - s);
+        if (t == 0 || len < t + 4 || s[t + 1] != '[' || s[len - 1] != ']' ||
+            nprocfs_parse_u64(s + t + 2, len - t - 3, ret_ino) < 0)
+                return -1;
+        return (ssize_t)t;
+}
+
+/* what an open file is: the kernel's d_path() gives a path for a file of a
+ * mounted filesystem ("/memfd:name (deleted)" for a memfd), "socket:[ino]"
+ * or "pipe:[ino]" for those, "anon_inode:[eventfd]" (or a name without
+ * brackets: "anon_inode:inotify") for an anonymous inode, and
+ * "net:[ino]"-style text for a namespace file */
+static int link_kind(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t ino;
+        ssize_t t;
+        uint32_t k;
+        (void)f, (void)env;
+
+        if (len == 0)
+                return -EIO;
+        if (starts(s, len, "/memfd:"))
+                k = FK_MEMFD;
+        else if (s[0] == '/')
+                k = FK_FILE;
+        else if (starts(s, len, "anon_inode:"))
+                k = FK_ANON;
+        else if ((t = bracketed(s, len, &ino)) > 0)
+                k = is(s, (size_t)t, "socket") ? FK_SOCKET : is(s, (size_t)t, "pipe") ? FK_PIPE : FK_NS;
+        else
+                k = FK_OTHER;
+        *(uint32_t *)dst = k;
+        return 0;
+}
+
+/* "net:[4026531833]" -> "net" */
+static int link_prefix(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t ino;
+        ssize_t t = bracketed(s, len, &ino);
+        (void)f, (void)env;
+
+        if (t < 0)
+                return -ENODATA;
+        *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, (size_t)t };
+        return 0;
+}
+
+static int link_inode(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return bracketed(s, len, dst) < 0 ? -ENODATA : 0;
+}
+
+/* a path, without the " (deleted)" the kernel adds once it is unlinked;
+ * or whether it was (NPROCFS_C_LINK_DELETED) */
+static int link_path(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        bool deleted = len > 10 && memcmp(s + len - 10, " (deleted)", 10) == 0;
+        (void)env;
+
+        if (len == 0 || s[0] != '/')
+                return -ENODATA;
+        if (f->conv == NPROCFS_C_LINK_DELETED)
+                *(uint64_t *)dst = deleted;
+        else
+                *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, deleted ? len - 10 : len };
+        return 0;
+}
+
+/* fdinfo's flags: "0" and the octal value, kept as written */
+static int oct_text(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        if (len == 0 || len > 23)
+                return -EIO;
+        for (size_t i = 0; i < len; i++)
+                if (s[i] < '0' || s[i] > '7')
+                        return -EIO;
+        *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, len };
+        return 0;
+}
+
+/* eventfd-count: hex digits, padded */
+static int hex_num(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+        return np_parse_hex(s, len, dst) < 0 ? -EIO : 0;
+}
+
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
         [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part, [NPROCFS_C_RANGE_SIZE] = range_part,
         [NPROCFS_C_PERM_R] = perm_letter,     [NPROCFS_C_PERM_W] = perm_letter,   [NPROCFS_C_PERM_X] = perm_letter,
         [NPROCFS_C_PERM_S] = perm_letter,     [NPROCFS_C_DEV_HEX] = dev_part,     [NPROCFS_C_MAJOR_HEX] = dev_part,
         [NPROCFS_C_MINOR_HEX] = dev_part,     [NPROCFS_C_MAPKIND] = mapkind,
+        [NPROCFS_C_LINK_KIND] = link_kind,    [NPROCFS_C_LINK_PREFIX] = link_prefix,
+        [NPROCFS_C_LINK_INODE] = link_inode,  [NPROCFS_C_LINK_PATH] = link_path,
+        [NPROCFS_C_LINK_DELETED] = link_path, [NPROCFS_C_OCT_TEXT] = oct_text,
+        [NPROCFS_C_HEX_NUM] = hex_num,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {

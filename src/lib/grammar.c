@@ -80,6 +80,8 @@ int np_parse_grammar(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         char *p = rec->buf, *end = rec->buf + rec->len;
         unsigned rest_col = 0, skip;
 
+        if (g && (g->shape == NPROCFS_SH_LINK || g->shape == NPROCFS_SH_LINKS))
+                return np_parse_links(rec, env);
         if (!g || g->shape != NPROCFS_SH_TABLE)
                 return -EINVAL;
         for (unsigned j = 0; j < s->nrow_fields; j++)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include <nprocfs/nprocfs.h>
 #include <nprocfs/records.h>
@@ -96,6 +97,25 @@ static inline void *take_ptr_(void **p) {
                 .mode = md,                                                             \
         }
 
+/* As SCHEMA_DEFINE_GRAMMAR, for a file of record-level fields only (a
+ * link: exe, cwd, root) that the generic interpreter parses by grammar g. */
+#define SCHEMA_DEFINE_GRAMMAR_FIELDS(id, fa, dir, src, sc, fl, md, g, dc) \
+        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields");     \
+        const struct nprocfs_schema nprocfs_schema_##id = {                   \
+                .name = dir,                                                  \
+                .name_len = sizeof(dir) - 1,                                  \
+                .path = src,                                                  \
+                .doc = dc,                                                    \
+                .fields = fa,                                                 \
+                .nfields = NELEMS(fa),                                        \
+                .parse = np_parse_grammar,                                    \
+                .grammar = &g,                                                \
+                .rec_size = sizeof(struct nprocfs_##id),                      \
+                .scope = NPROCFS_SCOPE_##sc,                                  \
+                .flags = fl,                                                  \
+                .mode = md,                                                   \
+        }
+
 /* The decoder registry: for a conversion that has one, the function that
  * stores token s[0..len) into dst (the field's member) as f says; 0 or
  * -EIO. A new way of writing a value is one function and one entry here
@@ -111,6 +131,13 @@ bool np_decoder_takes_empty(enum nprocfs_conv c);
 /* The generic interpreter: parses rec's buffer as rec->schema->grammar says. */
 int np_parse_grammar(struct nprocfs_rec *rec, const struct nprocfs_env *env);
 
+/* The link shapes (src/lib/links.c): their parse, and their reader, which
+ * makes the source of path (a link, or a directory of them) in rec's
+ * buffer, at most max bytes. */
+int np_parse_links(struct nprocfs_rec *rec, const struct nprocfs_env *env);
+ssize_t np_ctx_read_links(nprocfs_ctx *ctx, const char *path, size_t max, struct nprocfs_rec *rec);
+size_t np_ctx_max_file(const nprocfs_ctx *ctx);
+
 int np_parse_hex(const char *s, size_t len, uint64_t *ret);
 
 static inline void rec_set(struct nprocfs_rec *rec, unsigned i) {
@@ -119,7 +146,9 @@ static inline void rec_set(struct nprocfs_rec *rec, unsigned i) {
 
 /* Stores the token s[0..len) into field f of base (a record or a row),
  * converting it as f says. s may be modified in place (lists, wide masks).
- * 0, or -EIO for a token that is not what f expects. */
+ * 0, -EIO for a token that is not what f expects, or -ENODATA when a
+ * decoder finds the token lacks the part f names (a link that is no path
+ * has no path): the field is then absent, the source not malformed. */
 int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env);
 
 /* Parses "Key<sep> value" lines (status, meminfo, io, /proc/stat scalars)

@@ -315,8 +315,10 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
         void *dst = (char *)base + f->offset;
         int r = 0;
 
-        if (f->conv < NPROCFS_C__COUNT && np_decoders[f->conv])
-                return np_decoders[f->conv](f, s, len, env, dst) < 0 ? -EIO : 0;
+        if (f->conv < NPROCFS_C__COUNT && np_decoders[f->conv]) {
+                r = np_decoders[f->conv](f, s, len, env, dst);
+                return r == -ENODATA ? r : r < 0 ? -EIO : 0;
+        }
 
         switch (f->type) {
         case NPROCFS_T_U64:
@@ -769,7 +771,10 @@ int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t
         } else {
                 snprintf(path, sizeof(path), "%s", s->path);
         }
-        n = np_ctx_read_into(ctx, path, rec);
+        if (s->grammar && (s->grammar->shape == NPROCFS_SH_LINK || s->grammar->shape == NPROCFS_SH_LINKS))
+                n = np_ctx_read_links(ctx, path, np_ctx_max_file(ctx), rec);
+        else
+                n = np_ctx_read_into(ctx, path, rec);
         if (n < 0) {
                 /* the buffer was overwritten, maybe moved or freed: what
                  * the last parse pointed into it is gone */
