@@ -292,7 +292,9 @@ static ssize_t read_links(nprocfs_ctx *ctx, const char *path, const struct nproc
                         else if (flen < 0) {
                                 r = (int)flen;
                                 break;
-                        } else if (memchr(fbuf, 0, (size_t)flen)) {
+                        } else if (flen == 0 || memchr(fbuf, 0, (size_t)flen)) {
+                                /* the kernel writes a line at least (fdinfo:
+                                 * pos and flags); empty is no file of its */
                                 r = -EIO;
                                 break;
                         }

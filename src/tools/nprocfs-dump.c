@@ -101,8 +101,16 @@ static int print_entry(const struct nprocfs_entry *e, void *ud) {
                 }
                 return 0;
         }
-        fputs(w->prefix, stdout);
-        put_escaped(stdout, e->path, e->path_len);
+        if (w->s->grammar && w->s->grammar->shape == NPROCFS_SH_LINK) {
+                /* a link is one line, as the tree shows it: a symlink to its
+                 * text ("1/exe /usr/bin/bash") */
+                if (e->path_len != 6 || memcmp(e->path, "target", 6) != 0)
+                        return 0;
+                fwrite(w->prefix, 1, strlen(w->prefix) - 1, stdout);
+        } else {
+                fputs(w->prefix, stdout);
+                put_escaped(stdout, e->path, e->path_len);
+        }
         putchar(' ');
         put_escaped(stdout, e->value, e->value_len);
         putchar('\n');

@@ -12,7 +12,7 @@ start_fs --root "$FIXTURES/linux-2.6"
 # listings: no self (the tree has no such link), no comm anywhere, no 1/task
 expect_ls "" 1 4242 loadavg meminfo osrelease stat uptime
 expect_ls 1 cmdline stat statm status
-expect_ls 4242 cmdline io limits maps stat statm status task
+expect_ls 4242 cmdline cwd exe fd io limits maps root stat statm status task
 expect_ls 4242/task 4242
 expect_ls 4242/task/4242 stat status
 expect_ls 4242/limits max_address_space max_core_file_size max_cpu_time max_data_size max_file_locks \
@@ -127,10 +127,14 @@ done
 [ "$(grep -r . "$MNT/meminfo" | wc -l)" = 30 ] || fail "grep -r meminfo: $(grep -r . "$MNT/meminfo" | wc -l) lines"
 [ "$(grep -rh . "$MNT/4242/io" | sort -n | tail -1)" = 1048576 ] || fail "grep -rh io"
 [ "$(find "$MNT/4242/limits" -type f | wc -l)" = 30 ] || fail "find 4242/limits -type f"
-# 410, and maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14
-[ "$(find "$MNT" -type f | wc -l)" = 514 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 514"
-# / 8 system dirs (stat: cpu cpu0 cpu1), 1 + 4, 4242 + 6 + 15 limit rows + task/4242/{stat,status}
-[ "$(find "$MNT" -type d | wc -l)" = 48 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 48"
+# 410, maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14;
+# fd: 0 with target, type, path, deleted, pos, flags; 1 and 3 with target,
+# type, inode (exe, cwd, root are symlinks)
+[ "$(find "$MNT" -type f | wc -l)" = 526 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 526"
+[ "$(find "$MNT" -type l | wc -l)" = 3 ] || fail "find -type l: $(find "$MNT" -type l | wc -l) links, want 3"
+# / 8 system dirs (stat: cpu cpu0 cpu1), 1 + 4, 4242 + 6 + 15 limit rows + task/4242/{stat,status},
+# fd with 0, 1, 3
+[ "$(find "$MNT" -type d | wc -l)" = 52 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 52"
 
 # extended attributes: type, unit, source, doc
 xa() { getfattr --absolute-names --only-values -n "user.nprocfs.$2" "$MNT/$1" 2>&1; }

@@ -10,8 +10,8 @@ start_fs --root "$FIXTURES/linux-6.18"
 
 expect_ls "" 1 10322 10324 10330 loadavg meminfo osrelease self stat thread-self uptime
 expect_ls 1 cmdline comm limits stat statm status task
-expect_ls 10322 cmdline comm io limits maps stat statm status task
-expect_ls 10324 cmdline comm environ io limits maps stat statm status task
+expect_ls 10322 cmdline comm cwd exe fd io limits maps ns root stat statm status task
+expect_ls 10324 cmdline comm cwd environ exe fd io limits maps ns root stat statm status task
 expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
 expect_ls 10330/task 10330 10336 10337 10338
 expect_ls 10330/task/10336 cmdline comm io stat statm status

@@ -47,9 +47,19 @@ def walk_values(mnt):
 
     for dirpath, dirnames, filenames in os.walk(mnt, onerror=onerror):
         dirnames.sort()
-        for name in sorted(filenames):
+        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, mnt)
+            if os.path.islink(path):
+                # a file that is a link (exe, cwd, root): its text, as
+                # nprocfs-dump prints it; the root's self, thread-self
+                # and net are the tree's own
+                if dirpath != mnt:
+                    try:
+                        out[rel] = os.fsencode(os.readlink(path)) + b"\n"
+                    except OSError as e:
+                        errors.append("%s: %s" % (rel, e.strerror))
+                continue
             try:
                 with open(path, "rb") as f:
                     out[rel] = f.read()
@@ -59,15 +69,18 @@ def walk_values(mnt):
 
 
 # What /proc shows only to a reader that may ptrace-read the process: the
-# files environ, io and maps, and stat's fields 26-30, 35 and 45-52 (the kernel's
+# files of RESTRICTED_FILES, and stat's fields 26-30, 35 and 45-52 (the kernel's
 # do_task_stat, fs/proc/array.c).
 PTRACE_STAT = {"startcode", "endcode", "startstack", "kstkesp", "kstkeip", "wchan", "start_data", "end_data",
                "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code"}
 
 
+RESTRICTED_FILES = {"environ", "io", "maps", "smaps", "smaps_rollup", "auxv", "fd", "ns"}
+
+
 def restricted(rel):
     parts = rel.split("/")
-    return "environ" in parts or "io" in parts or "maps" in parts or (len(parts) >= 2 and parts[-2] == "stat" and parts[-1] in PTRACE_STAT)
+    return (len(parts) >= 2 and parts[1] in RESTRICTED_FILES) or (len(parts) >= 4 and parts[3] in RESTRICTED_FILES) or (len(parts) >= 2 and parts[-2] == "stat" and parts[-1] in PTRACE_STAT)
 
 
 def compare(mnt, root, dump):
@@ -79,8 +92,10 @@ def compare(mnt, root, dump):
             bad.append("%s: no final newline: %r" % (rel, data))
             continue
         mine.add(escape(rel.encode()) + b" " + escape(data[:-1]))
-        st = os.stat(os.path.join(mnt, rel))
-        if st.st_size == 0 and restricted(rel):
+        st = os.lstat(os.path.join(mnt, rel))
+        if os.path.islink(os.path.join(mnt, rel)):
+            pass  # a link: its size is 0, as /proc's
+        elif st.st_size == 0 and restricted(rel):
             pass  # as /proc's own files: a size would be a piece of the value
         elif st.st_size != len(data):
             bad.append("%s: st_size %d, read %d bytes" % (rel, st.st_size, len(data)))
