@@ -151,6 +151,10 @@ enum nprocfs_schema_flags {
         /* also exists as ROOT/<path> for the root's own network namespace: a
          * read with pid 0 reads ROOT/<path> */
         NPROCFS_S_NET = 1u << 4,
+        /* a row per kernel object that comes and goes (a mapping, an open
+         * file, a socket, a mount), not a fixed set (cpus, limits): many,
+         * and named by the kernel's own keys */
+        NPROCFS_S_PER_OBJECT = 1u << 5,
 };
 
 struct nprocfs_rec;
@@ -203,10 +207,10 @@ enum nprocfs_shape {
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
  * code of the file's own. */
 struct nprocfs_grammar {
-        uint8_t shape;        /* enum nprocfs_shape */
-        uint8_t key_col;      /* the column that names a row (from 1); 0: rows by index */
-        uint8_t header_lines; /* lines before the first row */
-        uint8_t min_cols;     /* a line with fewer columns is malformed */
+        uint8_t shape;         /* enum nprocfs_shape */
+        uint8_t key_col;       /* the column that names a row (from 1); 0: rows by index */
+        uint8_t header_lines;  /* lines before the first row */
+        uint8_t min_cols;      /* a line with fewer columns is malformed */
         const char *entry_dir; /* NPROCFS_SH_LINKS: the directory of each link's file, or NULL */
 };
 
@@ -341,6 +345,11 @@ int nprocfs_open_path(nprocfs_ctx *ctx, const char *path, int flags);
 /* Reads rec->schema's file of process pid (thread tid when non-zero; pid and
  * tid are ignored for system files) and parses it into rec. */
 int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t tid);
+
+/* The number of rows rec->schema's file of pid (tid) has, where it is a
+ * directory (fd/, ns/: NPROCFS_SH_LINKS), counted from its listing alone:
+ * no link is read, no fdinfo opened. -EINVAL for other shapes. */
+int nprocfs_count_rows(nprocfs_ctx *ctx, const struct nprocfs_schema *s, pid_t pid, pid_t tid);
 
 /* ---- processes ------------------------------------------------------- */
 

@@ -36,7 +36,7 @@
 
 #include "fs.h"
 
-#define PATH_IN_MAX 4096 /* an entry path inside a file; a link's text */
+#define PATH_IN_MAX 4096       /* an entry path inside a file; a link's text */
 #define NET_LINK    "self/net" /* as /proc's own net */
 
 /* One name of a directory listing. */
@@ -120,7 +120,6 @@ static pthread_mutex_t *value_lock(struct fs *fs, const struct node *n) {
 static bool in_file(const struct node *n) {
         return n->kind == K_DIR || n->kind == K_VALUE || n->kind == K_LINK;
 }
-
 
 /* /proc's ptrace check guards it: a restricted file, or one field of a
  * file that /proc shows others as a placeholder */
@@ -367,6 +366,16 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                 fill_attr(st, n->ino, S_IFLNK | 0777, 0, 0, strlen(NET_LINK), &fs->started);
                 return 0;
         case K_DIR:
+                if (n->path_len == 0 && s->grammar && s->grammar->shape == NPROCFS_SH_LINKS) {
+                        /* a directory of links has its count of them as its
+                         * size, as the kernel's own fd/ since 6.2, from its
+                         * listing alone; for whoever may read it, each time */
+                        int c = may_read(fs, req, n) == 0 ? nprocfs_count_rows(fs->ctx, s, n->proc->pid, n->proc->tid)
+                                                          : 0;
+                        fill_attr(st, n->ino, S_IFDIR | dir_perm(s), uid, gid, c > 0 ? (uint64_t)c : 0, &t);
+                        *timeout = 0;
+                        return 0;
+                }
                 fill_attr(st, n->ino, S_IFDIR | dir_perm(s), uid, gid, 0, &t);
                 return 0;
         case K_VALUE: {
@@ -436,10 +445,9 @@ struct scope {
 
 static struct scope scope_of(struct fs *fs, const struct node *n) {
         struct proc *p = n->kind == K_ROOT ? fs->cache.system : n->proc;
-        struct scope sc = { .p = p,
-                            .scope = p->pid ? NPROCFS_SCOPE_PID : NPROCFS_SCOPE_SYSTEM,
-                            .thread = p->tid != 0,
-                            .prefix = "" };
+        struct scope sc = {
+                .p = p, .scope = p->pid ? NPROCFS_SCOPE_PID : NPROCFS_SCOPE_SYSTEM, .thread = p->tid != 0, .prefix = ""
+        };
 
         if (n->kind == K_SUBDIR) {
                 sc.prefix = n->path;
@@ -477,7 +485,7 @@ static bool scope_entry(struct fs *fs, const struct scope *sc, unsigned si, stru
                 return false;
         slash = strchr(rel, '/');
         off = (size_t)(rel - s->name);
-        *c = (struct child){ .kind = slash                                                        ? K_SUBDIR
+        *c = (struct child){ .kind = slash                                                ? K_SUBDIR
                                      : s->grammar && s->grammar->shape == NPROCFS_SH_LINK ? K_LINK
                                                                                           : K_DIR,
                              .schema = (uint8_t)si,
@@ -733,9 +741,9 @@ static const char *child_name(const struct dirh *d, const struct child *c, char 
 }
 
 static mode_t child_type(const struct child *c) {
-        return c->kind == K_VALUE                                                           ? S_IFREG
+        return c->kind == K_VALUE                                                                       ? S_IFREG
                : c->kind == K_SELF || c->kind == K_THREAD_SELF || c->kind == K_LINK || c->kind == K_NET ? S_IFLNK
-                                                                                                         : S_IFDIR;
+                                                                                                        : S_IFDIR;
 }
 
 static int add_kid(struct dirh *d, struct child c) {
@@ -1049,9 +1057,9 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         struct fs *fs = fs_of(req);
         struct node *n = nodes_get(fs, ino);
         struct dirh *d = NULL;
-        int r = !n                                                                  ? -ENOENT
-                : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF ||
-                                n->kind == K_LINK || n->kind == K_NET
+        int r = !n ? -ENOENT
+                : n->kind == K_VALUE || n->kind == K_SELF || n->kind == K_THREAD_SELF || n->kind == K_LINK ||
+                                n->kind == K_NET
                         ? -ENOTDIR
                         : 0;
 

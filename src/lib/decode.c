@@ -215,14 +215,12 @@ static int hex_num(const struct nprocfs_field *f, char *s, size_t len, const str
 }
 
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
-        [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part, [NPROCFS_C_RANGE_SIZE] = range_part,
-        [NPROCFS_C_PERM_R] = perm_letter,     [NPROCFS_C_PERM_W] = perm_letter,   [NPROCFS_C_PERM_X] = perm_letter,
-        [NPROCFS_C_PERM_S] = perm_letter,     [NPROCFS_C_DEV_HEX] = dev_part,     [NPROCFS_C_MAJOR_HEX] = dev_part,
-        [NPROCFS_C_MINOR_HEX] = dev_part,     [NPROCFS_C_MAPKIND] = mapkind,
-        [NPROCFS_C_LINK_KIND] = link_kind,    [NPROCFS_C_LINK_PREFIX] = link_prefix,
-        [NPROCFS_C_LINK_INODE] = link_inode,  [NPROCFS_C_LINK_PATH] = link_path,
-        [NPROCFS_C_LINK_DELETED] = link_path, [NPROCFS_C_OCT_TEXT] = oct_text,
-        [NPROCFS_C_HEX_NUM] = hex_num,
+        [NPROCFS_C_RANGE_START] = range_part,  [NPROCFS_C_RANGE_END] = range_part,  [NPROCFS_C_RANGE_SIZE] = range_part,
+        [NPROCFS_C_PERM_R] = perm_letter,      [NPROCFS_C_PERM_W] = perm_letter,    [NPROCFS_C_PERM_X] = perm_letter,
+        [NPROCFS_C_PERM_S] = perm_letter,      [NPROCFS_C_DEV_HEX] = dev_part,      [NPROCFS_C_MAJOR_HEX] = dev_part,
+        [NPROCFS_C_MINOR_HEX] = dev_part,      [NPROCFS_C_MAPKIND] = mapkind,       [NPROCFS_C_LINK_KIND] = link_kind,
+        [NPROCFS_C_LINK_PREFIX] = link_prefix, [NPROCFS_C_LINK_INODE] = link_inode, [NPROCFS_C_LINK_PATH] = link_path,
+        [NPROCFS_C_LINK_DELETED] = link_path,  [NPROCFS_C_OCT_TEXT] = oct_text,     [NPROCFS_C_HEX_NUM] = hex_num,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {

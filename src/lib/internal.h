@@ -99,21 +99,21 @@ static inline void *take_ptr_(void **p) {
 
 /* As SCHEMA_DEFINE_GRAMMAR, for a file of record-level fields only (a
  * link: exe, cwd, root) that the generic interpreter parses by grammar g. */
-#define SCHEMA_DEFINE_GRAMMAR_FIELDS(id, fa, dir, src, sc, fl, md, g, dc) \
-        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields");     \
-        const struct nprocfs_schema nprocfs_schema_##id = {                   \
-                .name = dir,                                                  \
-                .name_len = sizeof(dir) - 1,                                  \
-                .path = src,                                                  \
-                .doc = dc,                                                    \
-                .fields = fa,                                                 \
-                .nfields = NELEMS(fa),                                        \
-                .parse = np_parse_grammar,                                    \
-                .grammar = &g,                                                \
-                .rec_size = sizeof(struct nprocfs_##id),                      \
-                .scope = NPROCFS_SCOPE_##sc,                                  \
-                .flags = fl,                                                  \
-                .mode = md,                                                   \
+#define SCHEMA_DEFINE_GRAMMAR_FIELDS(id, fa, dir, src, sc, fl, md, g, dc)   \
+        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields"); \
+        const struct nprocfs_schema nprocfs_schema_##id = {                 \
+                .name = dir,                                                \
+                .name_len = sizeof(dir) - 1,                                \
+                .path = src,                                                \
+                .doc = dc,                                                  \
+                .fields = fa,                                               \
+                .nfields = NELEMS(fa),                                      \
+                .parse = np_parse_grammar,                                  \
+                .grammar = &g,                                              \
+                .rec_size = sizeof(struct nprocfs_##id),                    \
+                .scope = NPROCFS_SCOPE_##sc,                                \
+                .flags = fl,                                                \
+                .mode = md,                                                 \
         }
 
 /* The decoder registry: for a conversion that has one, the function that

@@ -345,3 +345,35 @@ ssize_t np_ctx_read_links(nprocfs_ctx *ctx, const char *path, size_t max, struct
         }
         return n;
 }
+
+int nprocfs_count_rows(nprocfs_ctx *ctx, const struct nprocfs_schema *s, pid_t pid, pid_t tid) {
+        char path[128];
+        struct dirent *de;
+        int dfd, fd, n = 0;
+        DIR *d;
+
+        if (!s->grammar || s->grammar->shape != NPROCFS_SH_LINKS || s->scope != NPROCFS_SCOPE_PID || pid <= 0 ||
+            tid < 0)
+                return -EINVAL;
+        if (tid > 0)
+                snprintf(path, sizeof(path), "%d/task/%d/%s", (int)pid, (int)tid, s->path);
+        else
+                snprintf(path, sizeof(path), "%d/%s", (int)pid, s->path);
+        dfd = nprocfs_open_path(ctx, path, O_RDONLY | O_DIRECTORY);
+        if (dfd < 0)
+                return dfd == -ENOTDIR ? -EIO : dfd;
+        fd = dfd;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        errno = 0;
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 && n < INT32_MAX)
+                        n++;
+        if (errno != 0)
+                n = errno == ESRCH ? -ENOENT : -errno;
+        closedir(d);
+        return n;
+}

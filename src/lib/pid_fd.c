@@ -14,5 +14,5 @@ static const struct nprocfs_grammar grammar = {
         .entry_dir = "fdinfo",
 };
 
-SCHEMA_DEFINE_GRAMMAR(pid_fd, "fd", "fd", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0400, grammar,
-                      "Open files: a row per file descriptor, its link and its fdinfo", "fd");
+SCHEMA_DEFINE_GRAMMAR(pid_fd, "fd", "fd", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_PER_OBJECT, 0400,
+                      grammar, "Open files: a row per file descriptor, its link and its fdinfo", "fd");

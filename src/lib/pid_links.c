@@ -23,9 +23,9 @@ static const struct nprocfs_field root_fields[] = {
 #include "fields-gen.h"
 };
 
-SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_exe, exe_fields, "exe", "exe", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0444,
-                             link, "The program the process runs: a link to its file");
-SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_cwd, cwd_fields, "cwd", "cwd", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0444,
-                             link, "The working directory of the process: a link to it");
-SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_root, root_fields, "root", "root", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED,
-                             0444, link, "The root directory of the process (chroot): a link to it");
+SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_exe, exe_fields, "exe", "exe", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0444, link,
+                             "The program the process runs: a link to its file");
+SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_cwd, cwd_fields, "cwd", "cwd", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0444, link,
+                             "The working directory of the process: a link to it");
+SCHEMA_DEFINE_GRAMMAR_FIELDS(pid_root, root_fields, "root", "root", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0444,
+                             link, "The root directory of the process (chroot): a link to it");

@@ -15,5 +15,6 @@ static const struct nprocfs_grammar grammar = {
 };
 
 SCHEMA_DEFINE_GRAMMAR(pid_maps, "maps", "maps", PID,
-                      NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM, 0444, grammar,
-                      "Memory mappings: a row per mapping, named by its address range", "mapping");
+                      NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM |
+                              NPROCFS_S_PER_OBJECT,
+                      0444, grammar, "Memory mappings: a row per mapping, named by its address range", "mapping");

@@ -13,5 +13,6 @@ static const struct nprocfs_grammar grammar = {
         .shape = NPROCFS_SH_LINKS,
 };
 
-SCHEMA_DEFINE_GRAMMAR(pid_ns, "ns", "ns", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED, 0400, grammar,
-                      "Namespaces of the process: a row per namespace link (3.0+; all types by 4.11)", "namespace");
+SCHEMA_DEFINE_GRAMMAR(pid_ns, "ns", "ns", PID, NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_PER_OBJECT, 0400,
+                      grammar, "Namespaces of the process: a row per namespace link (3.0+; all types by 4.11)",
+                      "namespace");

@@ -11,7 +11,9 @@
  * - strings, masks, modes and lists are no numbers and are left out;
  * - labels: pid (and tid for a thread) and comm for a process's files; a
  *   table's row or a field group is labelled by what it is (the schema's
- *   row_name: cpu="cpu0", limit="max_open_files").
+ *   row_name: cpu="cpu0", limit="max_open_files"); the rows of a table of
+ *   kernel objects (NPROCFS_S_PER_OBJECT: mappings, open files) are left
+ *   out.
  *
  * A family's samples must be together and the walk goes process by
  * process, so samples are collected and sorted by family before printing.
@@ -193,6 +195,11 @@ int metrics_add(struct metrics *m, const struct nprocfs_schema *s, const struct 
         size_t len;
         FILE *fam, *lab;
 
+        /* a row per kernel object (a mapping, an open file, a socket) would
+         * be a label per object: series without bound, which no monitoring
+         * stack keeps; the file's own fields (smaps' sums) stay */
+        if (slash && (s->flags & NPROCFS_S_PER_OBJECT))
+                return 0;
         if (f->type == NPROCFS_T_ENUM) {
                 smp.kind = INFO;
                 strcpy(smp.value, "1");

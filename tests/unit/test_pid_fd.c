@@ -364,9 +364,9 @@ static void test_live(void **state) {
 
 int main(void) {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_linux_6_18),    cmocka_unit_test(test_linux_2_6),
-                cmocka_unit_test(test_kinds),         cmocka_unit_test(test_malformed_fdinfo),
-                cmocka_unit_test(test_empty_fdinfo),  cmocka_unit_test(test_links_not_followed),
+                cmocka_unit_test(test_linux_6_18),   cmocka_unit_test(test_linux_2_6),
+                cmocka_unit_test(test_kinds),        cmocka_unit_test(test_malformed_fdinfo),
+                cmocka_unit_test(test_empty_fdinfo), cmocka_unit_test(test_links_not_followed),
                 cmocka_unit_test(test_live),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
