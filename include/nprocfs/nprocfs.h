@@ -174,6 +174,7 @@ extern const char *const nprocfs_words_mapkind[];
 /* The shape of a file the generic interpreter parses (struct nprocfs_grammar). */
 enum nprocfs_shape {
         NPROCFS_SH_TABLE, /* a row per line, fields by column (blank-separated, from 1) */
+        NPROCFS_SH_PAIRS, /* binary (type, value) machine words, ended by a type-0 pair; fields by type */
 };
 
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
@@ -183,6 +184,12 @@ struct nprocfs_grammar {
         uint8_t key_col;      /* the column that names a row (from 1); 0: rows by index */
         uint8_t header_lines; /* lines before the first row */
         uint8_t min_cols;     /* a line with fewer columns is malformed */
+        /* binary shapes: the bytes of one machine word (4 or 8) and their
+         * order, those of the machine that wrote the file. A snapshot does
+         * not record them: a schema gives the host's (8 bytes on the
+         * 64-bit machines nprocfs is built for, in the host's order). */
+        uint8_t word_size;
+        uint8_t big_endian;
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */
