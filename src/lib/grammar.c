@@ -206,12 +206,14 @@ static int parse_pairs(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         for (size_t j = 0; j < npairs; j++) {
                 const unsigned char *p = (const unsigned char *)rec->buf + j * 2 * w;
                 uint64_t type = word_at(p, w, big);
+                char tmp[PAIR_TEXT_MAX + 1]; /* and snprintf's NUL, not kept */
                 int kn, vn, r;
 
                 if (pair_field(keys, s->nfields, type) >= 0)
                         continue;
-                kn = snprintf(text, PAIR_TEXT_MAX + 1, "AT_%" PRIu64, type);
-                vn = snprintf(text + kn, PAIR_TEXT_MAX + 1 - (size_t)kn, "%" PRIu64, word_at(p + w, w, big));
+                kn = snprintf(tmp, sizeof(tmp), "AT_%" PRIu64, type);
+                vn = snprintf(tmp + kn, sizeof(tmp) - (size_t)kn, "%" PRIu64, word_at(p + w, w, big));
+                memcpy(text, tmp, (size_t)(kn + vn));
                 r = np_rec_add_extra(rec, text, (size_t)kn, text + kn, (size_t)vn);
                 if (r < 0)
                         return r;

@@ -167,6 +167,22 @@ static void test_an_unknown_type_is_kept_by_its_number(void **state) {
         nprocfs_rec_release(&a.rec);
 }
 
+/* the longest text an unknown pair takes, "AT_" and two 20-digit numbers,
+ * in a record whose buffer the source alone filled */
+static void test_an_unknown_pair_of_the_largest_words_fits(void **state) {
+        static const uint64_t w[] = { UINT64_MAX, UINT64_MAX };
+        struct nprocfs_pid_auxv a = NPROCFS_REC_INIT(pid_auxv);
+        struct entries es;
+
+        (void)state;
+        assert_int_equal(parse(&a, w, 2), 0);
+        entries_collect(&a.rec, &es);
+        assert_int_equal(es.n, 1);
+        assert_entry(&es, "at_18446744073709551615", "18446744073709551615");
+        entries_free(&es);
+        nprocfs_rec_release(&a.rec);
+}
+
 /* a source read again into the record reuses its buffer for the text of
  * unknown types, and a source with none keeps no extra */
 static void test_a_record_parsed_again_is_as_new(void **state) {
@@ -383,6 +399,7 @@ int main(void) {
                 cmocka_unit_test(test_an_empty_vector_has_no_entries),
                 cmocka_unit_test(test_a_length_of_no_whole_pairs_is_eio),
                 cmocka_unit_test(test_an_unknown_type_is_kept_by_its_number),
+                cmocka_unit_test(test_an_unknown_pair_of_the_largest_words_fits),
                 cmocka_unit_test(test_a_record_parsed_again_is_as_new),
                 cmocka_unit_test(test_the_first_pair_of_a_type_wins),
                 cmocka_unit_test(test_a_boolean_other_than_0_or_1_is_eio),
