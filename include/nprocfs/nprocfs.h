@@ -202,6 +202,7 @@ enum nprocfs_shape {
          * it: per entry, its name, its text and that file, each ended by a
          * NUL */
         NPROCFS_SH_LINKS,
+        NPROCFS_SH_PAIRS, /* binary (type, value) machine words, ended by a type-0 pair; fields by type */
 };
 
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
@@ -212,6 +213,12 @@ struct nprocfs_grammar {
         uint8_t header_lines;  /* lines before the first row */
         uint8_t min_cols;      /* a line with fewer columns is malformed */
         const char *entry_dir; /* NPROCFS_SH_LINKS: the directory of each link's file, or NULL */
+        /* binary shapes: the bytes of one machine word (4 or 8) and their
+         * order, those of the machine that wrote the file. A snapshot does
+         * not record them: a schema gives the host's (8 bytes on the
+         * 64-bit machines nprocfs is built for, in the host's order). */
+        uint8_t word_size;
+        uint8_t big_endian;
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */

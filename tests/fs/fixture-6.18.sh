@@ -10,8 +10,8 @@ start_fs --root "$FIXTURES/linux-6.18"
 
 expect_ls "" 1 10322 10324 10330 loadavg meminfo osrelease self stat thread-self uptime
 expect_ls 1 cmdline comm limits stat statm status task
-expect_ls 10322 cmdline comm cwd exe fd io limits maps ns root stat statm status task
-expect_ls 10324 cmdline comm cwd environ exe fd io limits maps ns root stat statm status task
+expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps ns root stat statm status task
+expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps ns root stat statm status task
 expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
 expect_ls 10330/task 10330 10336 10337 10338
 expect_ls 10330/task/10336 cmdline comm io stat statm status
@@ -59,6 +59,15 @@ expect loadavg/load1 0.39
 expect uptime/uptime_ns 349280000000
 expect osrelease/release 6.18.44-fc-v595
 expect osrelease/patch 44
+# 10324/auxv (second capture): 23 pairs of u64, the last AT_NULL (od -A d -t u8)
+expect_ls 10324/auxv at_base at_clktck at_egid at_entry at_euid at_execfn at_flags at_gid at_hwcap at_hwcap2 \
+        at_minsigstksz at_pagesz at_phdr at_phent at_phnum at_platform at_random at_rseq_align at_rseq_feature_size \
+        at_secure at_sysinfo_ehdr at_uid
+expect 10324/auxv/at_pagesz 4096                   # byte 48: 6, 4096
+expect 10324/auxv/at_sysinfo_ehdr 139848510705664  # byte 0: 33, the [vdso] start 0x7f3104cd9000
+expect 10324/auxv/at_hwcap 0x1f8bfbff              # byte 32: 16, 529267711
+expect 10324/auxv/at_secure 0                      # byte 240: 23, 0
+expect_errno 1/auxv "No such file or directory"    # not captured: unreadable even for root
 
 # what the capture could not read (pid 1's io) or left out (environ)
 for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2; do
