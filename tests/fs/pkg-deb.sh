@@ -30,7 +30,7 @@ for p in "${PKGS[@]}"; do
         fi
 done
 for f in /usr/bin/nprocfs /usr/bin/nprocfs-dump /usr/bin/nprocfs-capture /usr/include/nprocfs /etc/default/nprocfs \
-        /lib/systemd/system/nprocfs.service; do
+        /lib/systemd/system/nprocfs.service /lib/systemd/system/nprocfs-textfile.timer; do
         [ -e "$f" ] && cannot_run "$f exists (nprocfs installed by hand?); this test would overwrite it"
 done
 
@@ -122,6 +122,11 @@ grep -qx /etc/default/nprocfs /var/lib/dpkg/info/nprocfs.conffiles || fail "/etc
 [ -e /etc/systemd/system/multi-user.target.wants/nprocfs.service ] && fail "the unit was enabled on install"
 out=$(systemd-analyze verify "$unit" 2>&1) || fail "systemd-analyze verify $unit: $out"
 [ -z "$out" ] || fail "systemd-analyze verify $unit: $out"
+# the textfile units come with it, not enabled
+for u in nprocfs-textfile.service nprocfs-textfile.timer; do
+        [ -f "/lib/systemd/system/$u" ] || fail "no /lib/systemd/system/$u"
+        [ -e "/etc/systemd/system/timers.target.wants/$u" ] && fail "$u was enabled on install"
+done
 
 # unit_argv KEY: the unit's KEY= command line, split and expanded as
 # systemd does (${X}: one word; $X: split at blanks; $$: $), into ARGV.
