@@ -90,6 +90,7 @@ enum nprocfs_conv {
         NPROCFS_C_MAJOR_HEX,   /* ... -> 8 */
         NPROCFS_C_MINOR_HEX,   /* ... -> 1 */
         NPROCFS_C_MAPKIND,     /* a mapping's pathname -> enum (nprocfs_words_mapkind) */
+        NPROCFS_C_YESNO,       /* "yes" or "no" (cpuinfo's fpu, wp) -> bool */
         NPROCFS_C__COUNT
 };
 
@@ -174,6 +175,10 @@ extern const char *const nprocfs_words_mapkind[];
 /* The shape of a file the generic interpreter parses (struct nprocfs_grammar). */
 enum nprocfs_shape {
         NPROCFS_SH_TABLE, /* a row per line, fields by column (blank-separated, from 1) */
+        /* a row per block of "Key<sep> value" lines, fields by key; a block
+         * starts at a header line (fields by column, as a TABLE row) or
+         * after a blank line (smaps, cpuinfo) */
+        NPROCFS_SH_BLOCKS,
 };
 
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
@@ -183,6 +188,13 @@ struct nprocfs_grammar {
         uint8_t key_col;      /* the column that names a row (from 1); 0: rows by index */
         uint8_t header_lines; /* lines before the first row */
         uint8_t min_cols;     /* a line with fewer columns is malformed */
+        /* NPROCFS_SH_BLOCKS */
+        uint8_t key_sep;     /* what ends a key (':'); blanks around it belong to neither key nor value */
+        uint8_t blank_ends;  /* 1: a blank line ends a block, the next key line starts one (cpuinfo);
+                                0: a header line, a line whose first word does not end with key_sep,
+                                starts one (smaps) */
+        uint8_t record_keys; /* 1: one block, whose keys are the record's fields, not a row's (smaps_rollup) */
+        uint8_t min_blocks;  /* a file with fewer blocks is malformed */
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */
@@ -208,6 +220,10 @@ struct nprocfs_extra {
 struct nprocfs_row {
         struct nprocfs_str key; /* the row's natural key; empty: its index names it */
         uint64_t present;       /* bit i: row field i was in the source */
+        /* the row's unknown keys: rec->extra[extra_first .. extra_first +
+         * nextra). The ranges of a record's rows follow the row order and
+         * do not overlap; the extras in none of them are the record's. */
+        uint32_t extra_first, nextra;
 };
 
 /* The head of every typed record. A record owns its buffer, extras and rows;
@@ -273,7 +289,8 @@ struct nprocfs_entry {
 typedef int (*nprocfs_entry_fn)(const struct nprocfs_entry *e, void *userdata);
 
 /* Walks every entry of rec in schema order: known fields that are present,
- * then unknown keys, then rows. Entry strings are valid only during the call. */
+ * then unknown keys, then rows (each row's fields, then its unknown keys,
+ * as <row>/<name>). Entry strings are valid only during the call. */
 int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
 
 /* Formats the source of e ("/proc/<pid>/status:VmRSS") into buf. Returns the
