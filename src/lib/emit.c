@@ -223,19 +223,23 @@ static bool kb_value(const struct nprocfs_str *v, uint64_t *ret) {
         return true;
 }
 
-static bool known_name(const struct nprocfs_field *fields, size_t n, const char *name, size_t len) {
+/* Whether a field of fields[0..n) that is present (its bit in present)
+ * has this name. */
+static bool taken_name(const struct nprocfs_field *fields, size_t n, const uint64_t *present, const char *name,
+                       size_t len) {
         for (size_t i = 0; i < n; i++)
                 if (fields[i].name_len == len && memcmp(fields[i].name, name, len) == 0)
-                        return true;
+                        return (present[i / 64] >> (i % 64)) & 1;
         return false;
 }
 
 /* Walks unknown key x as the entry path[0..plen) + its name (path holds
  * the prefix: "" for the record's, "<row>/" for a row's): NAMING.md's name
  * of the key, with a kB value in bytes as <name>_bytes. A key that leaves
- * no name, or the name of one of fields[0..n), has no entry. */
+ * no name, or the name of a field of fields[0..n) that is present, has no
+ * entry. */
 static int emit_extra(const struct nprocfs_extra *x, char *path, size_t plen, const struct nprocfs_field *fields,
-                      size_t nfields, char *tmp, nprocfs_entry_fn fn, void *ud) {
+                      size_t nfields, const uint64_t *present, char *tmp, nprocfs_entry_fn fn, void *ud) {
         struct nprocfs_entry e = {
                 .path = path, .key = x->key, .value = x->value.ptr, .value_len = x->value.len, .field = &unknown_str
         };
@@ -252,8 +256,10 @@ static int emit_extra(const struct nprocfs_extra *x, char *path, size_t plen, co
                 e.field = &unknown_kb;
         }
         /* a stranger's key may normalize to a known entry's name: the
-         * known entry keeps it */
-        if (known_name(fields, nfields, path + plen, n))
+         * known entry keeps it, where there is one (arm64's cpuinfo writes
+         * BogoMIPS, which x86's bogomips row does not match, and which
+         * would be lost if the name were refused for good) */
+        if (taken_name(fields, nfields, present, path + plen, n))
                 return 0;
         e.path_len = plen + n;
         return fn(&e, ud);
@@ -325,7 +331,7 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
         for (size_t i = 0, cursor = 0; i < rec->nextra; i++) {
                 if (row_extra(rec, i, &cursor))
                         continue; /* walked with its row */
-                r = emit_extra(&rec->extra[i], path, 0, s->fields, s->nfields, tmp, fn, ud);
+                r = emit_extra(&rec->extra[i], path, 0, s->fields, s->nfields, rec->present, tmp, fn, ud);
                 if (r)
                         return r;
         }
@@ -354,7 +360,8 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                                 return r;
                 }
                 for (size_t j = row->extra_first; j < (size_t)row->extra_first + row->nextra && j < rec->nextra; j++) {
-                        r = emit_extra(&rec->extra[j], path, n, s->row_fields, s->nrow_fields, tmp, fn, ud);
+                        r = emit_extra(&rec->extra[j], path, n, s->row_fields, s->nrow_fields, &row->present, tmp, fn,
+                                       ud);
                         if (r)
                                 return r;
                 }
