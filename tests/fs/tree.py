@@ -59,15 +59,15 @@ def walk_values(mnt):
 
 
 # What /proc shows only to a reader that may ptrace-read the process: the
-# files environ, io and maps, and stat's fields 26-30, 35 and 45-52 (the kernel's
-# do_task_stat, fs/proc/array.c).
+# files environ, io, maps, smaps and smaps_rollup, and stat's fields 26-30,
+# 35 and 45-52 (the kernel's do_task_stat, fs/proc/array.c).
 PTRACE_STAT = {"startcode", "endcode", "startstack", "kstkesp", "kstkeip", "wchan", "start_data", "end_data",
                "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code"}
 
 
 def restricted(rel):
     parts = rel.split("/")
-    return "environ" in parts or "io" in parts or "maps" in parts or (len(parts) >= 2 and parts[-2] == "stat" and parts[-1] in PTRACE_STAT)
+    return any(f in parts for f in ("environ", "io", "maps", "smaps", "smaps_rollup")) or (len(parts) >= 2 and parts[-2] == "stat" and parts[-1] in PTRACE_STAT)
 
 
 def compare(mnt, root, dump):
