@@ -41,6 +41,19 @@ static bool blank(char c) {
         return c == ' ' || c == '\t';
 }
 
+/* np_trim() for a part of one line (no newline in it), inlined: smaps
+ * pads every value to a column, and this runs once per line. */
+static void trim_blanks(char **s, size_t *len) {
+        char *p = *s, *e = *s + *len;
+
+        while (p < e && blank(*p))
+                p++;
+        while (e > p && blank(e[-1]))
+                e--;
+        *s = p;
+        *len = (size_t)(e - p);
+}
+
 /* The highest pos of a positional field of fields[0..n): that column runs
  * to the end of the line. */
 static unsigned rest_column(const struct nprocfs_field *fields, size_t n) {
@@ -230,6 +243,16 @@ static int set_keyed(void *base, const struct nprocfs_field *f, char *val, size_
                 while (vlen > 0 && blank(val[vlen - 1]))
                         vlen--;
         }
+        /* most lines of smaps: a count or a size, straight to the member,
+         * as np_field_set() would store it */
+        if (f->type == NPROCFS_T_U64 && (f->conv == NPROCFS_C_KB || f->conv == NPROCFS_C_RAW)) {
+                uint64_t v;
+
+                if (nprocfs_parse_u64(val, vlen, &v) < 0)
+                        return -EIO;
+                *(uint64_t *)((char *)base + f->offset) = f->conv == NPROCFS_C_KB ? np_mul_sat(v, 1024) : v;
+                return 0;
+        }
         return np_field_set(base, f, val, vlen, env);
 }
 
@@ -303,7 +326,7 @@ static int block_line(struct nprocfs_rec *rec, const struct nprocfs_grammar *g, 
                         return r;
         }
         vlen = (size_t)(le - val);
-        np_trim(&val, &vlen);
+        trim_blanks(&val, &vlen);
         if (i < 0)
                 i = find_key(b, line, (size_t)(kend - line));
         if (i >= 0) {
