@@ -222,7 +222,9 @@ struct nprocfs_row {
         uint64_t present;       /* bit i: row field i was in the source */
         /* the row's unknown keys: rec->extra[extra_first .. extra_first +
          * nextra). The ranges of a record's rows follow the row order and
-         * do not overlap; the extras in none of them are the record's. */
+         * do not overlap; the extras in none of them are the record's. A
+         * block file keeps at most 64 per row and 262144 per record (more
+         * is -EIO: src/lib/grammar.c). */
         uint32_t extra_first, nextra;
 };
 
