@@ -99,6 +99,7 @@ enum nprocfs_conv {
         NPROCFS_C_LINK_DELETED, /* ... -> 1; "/dev/null" -> 0; absent for what is no path */
         NPROCFS_C_OCT_TEXT,     /* octal digits, kept as the kernel writes them ("0100002") */
         NPROCFS_C_HEX_NUM,      /* hex digits (no 0x) -> a number, shown in decimal */
+        NPROCFS_C_YESNO,        /* "yes" or "no" (cpuinfo's fpu, wp) -> bool */
         NPROCFS_C__COUNT
 };
 
@@ -203,6 +204,10 @@ enum nprocfs_shape {
          * NUL */
         NPROCFS_SH_LINKS,
         NPROCFS_SH_PAIRS, /* binary (type, value) machine words, ended by a type-0 pair; fields by type */
+        /* a row per block of "Key<sep> value" lines, fields by key; a block
+         * starts at a header line (fields by column, as a TABLE row) or
+         * after a blank line (smaps, cpuinfo) */
+        NPROCFS_SH_BLOCKS,
 };
 
 /* A file's grammar: the schema's parse is then np_parse_grammar, with no
@@ -219,6 +224,13 @@ struct nprocfs_grammar {
          * 64-bit machines nprocfs is built for, in the host's order). */
         uint8_t word_size;
         uint8_t big_endian;
+        /* NPROCFS_SH_BLOCKS */
+        uint8_t key_sep;     /* what ends a key (':'); blanks around it belong to neither key nor value */
+        uint8_t blank_ends;  /* 1: a blank line ends a block, the next key line starts one (cpuinfo);
+                                0: a header line, a line whose first word does not end with key_sep,
+                                starts one (smaps) */
+        uint8_t record_keys; /* 1: one block, whose keys are the record's fields, not a row's (smaps_rollup) */
+        uint8_t min_blocks;  /* a file with fewer blocks is malformed */
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */
@@ -244,6 +256,12 @@ struct nprocfs_extra {
 struct nprocfs_row {
         struct nprocfs_str key; /* the row's natural key; empty: its index names it */
         uint64_t present;       /* bit i: row field i was in the source */
+        /* the row's unknown keys: rec->extra[extra_first .. extra_first +
+         * nextra). The ranges of a record's rows follow the row order and
+         * do not overlap; the extras in none of them are the record's. A
+         * block file keeps at most 64 per row and 262144 per record (more
+         * is -EIO: src/lib/grammar.c). */
+        uint32_t extra_first, nextra;
 };
 
 /* The head of every typed record. A record owns its buffer, extras and rows;
@@ -309,7 +327,8 @@ struct nprocfs_entry {
 typedef int (*nprocfs_entry_fn)(const struct nprocfs_entry *e, void *userdata);
 
 /* Walks every entry of rec in schema order: known fields that are present,
- * then unknown keys, then rows. Entry strings are valid only during the call. */
+ * then unknown keys, then rows (each row's fields, then its unknown keys,
+ * as <row>/<name>). Entry strings are valid only during the call. */
 int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
 
 /* Formats the source of e ("/proc/<pid>/status:VmRSS") into buf. Returns the

@@ -214,13 +214,30 @@ static int hex_num(const struct nprocfs_field *f, char *s, size_t len, const str
         return np_parse_hex(s, len, dst) < 0 ? -EIO : 0;
 }
 
+/* "yes" or "no", as cpuinfo writes a flag of the CPU */
+static int yesno(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        (void)f, (void)env;
+
+        if (is(s, len, "yes"))
+                *(uint64_t *)dst = 1;
+        else if (is(s, len, "no"))
+                *(uint64_t *)dst = 0;
+        else
+                return -EIO;
+        return 0;
+}
+
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
-        [NPROCFS_C_RANGE_START] = range_part,  [NPROCFS_C_RANGE_END] = range_part,  [NPROCFS_C_RANGE_SIZE] = range_part,
-        [NPROCFS_C_PERM_R] = perm_letter,      [NPROCFS_C_PERM_W] = perm_letter,    [NPROCFS_C_PERM_X] = perm_letter,
-        [NPROCFS_C_PERM_S] = perm_letter,      [NPROCFS_C_DEV_HEX] = dev_part,      [NPROCFS_C_MAJOR_HEX] = dev_part,
-        [NPROCFS_C_MINOR_HEX] = dev_part,      [NPROCFS_C_MAPKIND] = mapkind,       [NPROCFS_C_LINK_KIND] = link_kind,
-        [NPROCFS_C_LINK_PREFIX] = link_prefix, [NPROCFS_C_LINK_INODE] = link_inode, [NPROCFS_C_LINK_PATH] = link_path,
-        [NPROCFS_C_LINK_DELETED] = link_path,  [NPROCFS_C_OCT_TEXT] = oct_text,     [NPROCFS_C_HEX_NUM] = hex_num,
+        [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part,
+        [NPROCFS_C_RANGE_SIZE] = range_part,  [NPROCFS_C_PERM_R] = perm_letter,
+        [NPROCFS_C_PERM_W] = perm_letter,     [NPROCFS_C_PERM_X] = perm_letter,
+        [NPROCFS_C_PERM_S] = perm_letter,     [NPROCFS_C_DEV_HEX] = dev_part,
+        [NPROCFS_C_MAJOR_HEX] = dev_part,     [NPROCFS_C_MINOR_HEX] = dev_part,
+        [NPROCFS_C_MAPKIND] = mapkind,        [NPROCFS_C_YESNO] = yesno,
+        [NPROCFS_C_LINK_KIND] = link_kind,    [NPROCFS_C_LINK_PREFIX] = link_prefix,
+        [NPROCFS_C_LINK_INODE] = link_inode,  [NPROCFS_C_LINK_PATH] = link_path,
+        [NPROCFS_C_LINK_DELETED] = link_path, [NPROCFS_C_OCT_TEXT] = oct_text,
+        [NPROCFS_C_HEX_NUM] = hex_num,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {

@@ -223,10 +223,57 @@ static bool kb_value(const struct nprocfs_str *v, uint64_t *ret) {
         return true;
 }
 
-static bool known_name(const struct nprocfs_schema *s, const char *name, size_t len) {
-        for (unsigned i = 0; i < s->nfields; i++)
-                if (s->fields[i].name_len == len && memcmp(s->fields[i].name, name, len) == 0)
-                        return true;
+/* Whether a field of fields[0..n) that is present (its bit in present)
+ * has this name. */
+static bool taken_name(const struct nprocfs_field *fields, size_t n, const uint64_t *present, const char *name,
+                       size_t len) {
+        for (size_t i = 0; i < n; i++)
+                if (fields[i].name_len == len && memcmp(fields[i].name, name, len) == 0)
+                        return (present[i / 64] >> (i % 64)) & 1;
+        return false;
+}
+
+/* Walks unknown key x as the entry path[0..plen) + its name (path holds
+ * the prefix: "" for the record's, "<row>/" for a row's): NAMING.md's name
+ * of the key, with a kB value in bytes as <name>_bytes. A key that leaves
+ * no name, or the name of a field of fields[0..n) that is present, has no
+ * entry. */
+static int emit_extra(const struct nprocfs_extra *x, char *path, size_t plen, const struct nprocfs_field *fields,
+                      size_t nfields, const uint64_t *present, char *tmp, nprocfs_entry_fn fn, void *ud) {
+        struct nprocfs_entry e = {
+                .path = path, .key = x->key, .value = x->value.ptr, .value_len = x->value.len, .field = &unknown_str
+        };
+        size_t n = normalize(x->key.ptr, x->key.len, path + plen, NAME_MAX_LEN - 6);
+        uint64_t v;
+
+        if (n == 0)
+                return 0; /* nothing nameable: it has no entry */
+        if (kb_value(&x->value, &v)) {
+                memcpy(path + plen + n, "_bytes", 7);
+                n += 6;
+                e.value = tmp;
+                e.value_len = fmt_u64(tmp, v);
+                e.field = &unknown_kb;
+        }
+        /* a stranger's key may normalize to a known entry's name: the
+         * known entry keeps it, where there is one (arm64's cpuinfo writes
+         * BogoMIPS, which x86's bogomips row does not match, and which
+         * would be lost if the name were refused for good) */
+        if (taken_name(fields, nfields, present, path + plen, n))
+                return 0;
+        e.path_len = plen + n;
+        return fn(&e, ud);
+}
+
+/* Whether extra i belongs to a row (rather than to the record). The rows'
+ * ranges follow the row order, so *cursor passes each row once over the
+ * ascending i of one walk. */
+static bool row_extra(const struct nprocfs_rec *rec, size_t i, size_t *cursor) {
+        for (; *cursor < rec->nrows; (*cursor)++) {
+                const struct nprocfs_row *row = nprocfs_rec_row(rec, *cursor);
+                if ((size_t)row->extra_first + row->nextra > i)
+                        return row->extra_first <= i;
+        }
         return false;
 }
 
@@ -281,31 +328,10 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                                 return r;
                 }
         }
-        for (size_t i = 0; i < rec->nextra; i++) {
-                const struct nprocfs_extra *x = &rec->extra[i];
-                struct nprocfs_entry e = { .path = path,
-                                           .key = x->key,
-                                           .value = x->value.ptr,
-                                           .value_len = x->value.len,
-                                           .field = &unknown_str };
-                size_t n = normalize(x->key.ptr, x->key.len, path, NAME_MAX_LEN - 6);
-                uint64_t v;
-
-                if (n == 0)
-                        continue; /* nothing nameable: it has no entry */
-                if (kb_value(&x->value, &v)) {
-                        memcpy(path + n, "_bytes", 7);
-                        n += 6;
-                        e.value = tmp;
-                        e.value_len = fmt_u64(tmp, v);
-                        e.field = &unknown_kb;
-                }
-                e.path_len = n;
-                /* a stranger's key may normalize to a known entry's name: the
-                 * known entry keeps it */
-                if (known_name(s, path, n))
-                        continue;
-                r = fn(&e, ud);
+        for (size_t i = 0, cursor = 0; i < rec->nextra; i++) {
+                if (row_extra(rec, i, &cursor))
+                        continue; /* walked with its row */
+                r = emit_extra(&rec->extra[i], path, 0, s->fields, s->nfields, rec->present, tmp, fn, ud);
                 if (r)
                         return r;
         }
@@ -333,6 +359,12 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                         if (r)
                                 return r;
                 }
+                for (size_t j = row->extra_first; j < (size_t)row->extra_first + row->nextra && j < rec->nextra; j++) {
+                        r = emit_extra(&rec->extra[j], path, n, s->row_fields, s->nrow_fields, &row->present, tmp, fn,
+                                       ud);
+                        if (r)
+                                return r;
+                }
         }
         return 0;
 }
@@ -354,6 +386,9 @@ int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_en
                 return snprintf(buf, size, "%s%s[%.*s]", dir, s->path, (int)e->path_len, e->path);
         if (f == &unknown_str || f == &unknown_kb)
                 return snprintf(buf, size, "%s%s:%.*s", dir, s->path, (int)e->key.len, e->key.ptr);
+        /* a row's keyed field: the key of its line in the row's block */
+        if (is_row && f->key_len > 0)
+                return snprintf(buf, size, "%s%s:%s", dir, s->path, f->key);
         if (is_row)
                 return snprintf(buf, size, "%s%s:%.*s[%u]", dir, s->path, (int)e->key.len, e->key.ptr, f->pos);
         if (f->key_len == 0)

@@ -324,7 +324,9 @@ static int dump_path(struct dump *d, const char *path) {
 /* The schema as a reference: Markdown (docs/schema.md) or a man page
  * (docs/nprocfs-tree.5), both made from the tables and nothing else. */
 static void print_source(const struct nprocfs_schema *s, const struct nprocfs_field *f, bool row) {
-        if (row)
+        if (row && f->key_len)
+                printf("key %s of a row", f->key);
+        else if (row)
                 printf("column %u of a row", f->pos);
         else if (f->key_len)
                 printf("key %s%s", f->key, "");

@@ -10,9 +10,9 @@ need_cmd getfattr python3
 start_fs --root "$FIXTURES/linux-2.6"
 
 # listings: no self (the tree has no such link), no comm anywhere, no 1/task
-expect_ls "" 1 4242 loadavg meminfo osrelease stat uptime
+expect_ls "" 1 4242 cpuinfo loadavg meminfo osrelease stat uptime
 expect_ls 1 cmdline stat statm status
-expect_ls 4242 cmdline cwd exe fd io limits maps root stat statm status task
+expect_ls 4242 cmdline cwd exe fd io limits maps root smaps stat statm status task
 expect_ls 4242/task 4242
 expect_ls 4242/task/4242 stat status
 expect_ls 4242/limits max_address_space max_core_file_size max_cpu_time max_data_size max_file_locks \
@@ -24,6 +24,12 @@ expect_ls 4242/io cancelled_write_bytes rchar_bytes read_bytes syscr syscw wchar
 expect_ls stat btime_unix_ns cpu cpu0 cpu1 ctxt intr_total processes procs_blocked procs_running
 expect_ls stat/cpu1 idle_ns iowait_ns irq_ns nice_ns softirq_ns steal_ns system_ns user_ns
 expect_ls uptime idle_ns uptime_ns
+expect_ls 4242/smaps 00400000-00401000 00600000-00601000 00601000-00622000 2aaaaaaab000-2aaaaaaad000 \
+        2aaaaaaad000-2aaaaaaae000 7fff5fc00000-7fff5fc15000 ffffffffff600000-ffffffffffe00000 rss_bytes uss_bytes
+expect_ls 4242/smaps/00601000-00622000 dev dev_major dev_minor end_address inode kind offset pathname perm_exec \
+        perm_read perm_shared perm_write perms private_clean_bytes private_dirty_bytes rss_bytes shared_clean_bytes \
+        shared_dirty_bytes size_bytes start_address
+expect_ls cpuinfo 0 1
 [ "$(ls "$MNT/meminfo" | wc -l)" -eq 30 ] || fail "meminfo: $(ls "$MNT/meminfo" | wc -l) entries, want 30"
 
 # 1/stat: ticks x 10 000 000 ns, pages x 4096
@@ -99,10 +105,24 @@ expect loadavg/last_pid 4242
 expect uptime/uptime_ns 1000000000000
 expect osrelease/release 2.6.18-8.el5
 expect osrelease/minor 6
+# 4242/smaps: lines 15-21 ([heap]); the totals, (4 + 60) kB and 72 kB
+expect 4242/smaps/00601000-00622000/size_bytes 135168
+expect 4242/smaps/00601000-00622000/rss_bytes 40960
+expect 4242/smaps/00601000-00622000/private_dirty_bytes 40960
+expect 4242/smaps/2aaaaaaad000-2aaaaaaae000/private_clean_bytes 4096
+expect 4242/smaps/uss_bytes 65536
+expect 4242/smaps/rss_bytes 73728
+# cpuinfo: lines 5, 8, 34, 41
+expect cpuinfo/0/model_name "Intel(R) Xeon(R) CPU            5130  @ 2.00GHz"
+expect cpuinfo/0/cache_size_bytes 4194304
+expect cpuinfo/1/core_id 1
+expect cpuinfo/1/bogomips 3999.50
 
 # what the 2.6 kernel does not have is absent, never a made-up value
 for f in 1/comm 4242/comm 1/limits 1/io 1/task 4242/limits/max_realtime_timeout meminfo/memavailable_bytes \
-        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net; do
+        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net \
+        1/smaps 4242/smaps_rollup 4242/task/4242/smaps 4242/smaps/pss_bytes 4242/smaps/swap_bytes \
+        4242/smaps/00400000-00401000/pss_bytes 4242/smaps/00400000-00401000/vmflags cpuinfo/0/bugs; do
         expect_errno "$f" "No such file or directory"
 done
 
@@ -127,14 +147,14 @@ done
 [ "$(grep -r . "$MNT/meminfo" | wc -l)" = 30 ] || fail "grep -r meminfo: $(grep -r . "$MNT/meminfo" | wc -l) lines"
 [ "$(grep -rh . "$MNT/4242/io" | sort -n | tail -1)" = 1048576 ] || fail "grep -rh io"
 [ "$(find "$MNT/4242/limits" -type f | wc -l)" = 30 ] || fail "find 4242/limits -type f"
-# 410, maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14;
-# fd: 0 with target, type, path, deleted, pos, flags; 1 and 3 with target,
-# type, inode (exe, cwd, root are symlinks)
-[ "$(find "$MNT" -type f | wc -l)" = 526 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 526"
+# 410, maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14; smaps: 6 of 14 + 6 keys, 1 of
+# 13 + 6, and uss_bytes, rss_bytes (141); cpuinfo: 2 processors of 22 keys (44); fd: 0 with target,
+# type, path, deleted, pos, flags; 1 and 3 with target, type, inode (12; exe, cwd, root are symlinks)
+[ "$(find "$MNT" -type f | wc -l)" = 711 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 711"
 [ "$(find "$MNT" -type l | wc -l)" = 3 ] || fail "find -type l: $(find "$MNT" -type l | wc -l) links, want 3"
 # / 8 system dirs (stat: cpu cpu0 cpu1), 1 + 4, 4242 + 6 + 15 limit rows + task/4242/{stat,status},
-# fd with 0, 1, 3
-[ "$(find "$MNT" -type d | wc -l)" = 52 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 52"
+# 4242/smaps + 7 mappings, cpuinfo + 2 processors, fd with 0, 1, 3
+[ "$(find "$MNT" -type d | wc -l)" = 63 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 63"
 
 # extended attributes: type, unit, source, doc
 xa() { getfattr --absolute-names --only-values -n "user.nprocfs.$2" "$MNT/$1" 2>&1; }
@@ -153,6 +173,7 @@ getfattr -n user.nprocfs.nope "$MNT/4242/status/vmrss_bytes" >/dev/null 2>&1 && 
 # the whole tree, and lookup against readdir
 python3 "$FS_TESTS/tree.py" compare "$MNT" "$FIXTURES/linux-2.6" "$NPROCFS_DUMP" || fail "tree differs from nprocfs-dump"
 python3 "$FS_TESTS/tree.py" agree "$MNT" "" 1 4242 4242/task 4242/task/4242 4242/limits 4242/limits/max_open_files \
-        4242/cmdline stat stat/cpu0 || fail "lookup and readdir disagree"
+        4242/cmdline stat stat/cpu0 4242/smaps 4242/smaps/2aaaaaaab000-2aaaaaaad000 cpuinfo cpuinfo/0 ||
+        fail "lookup and readdir disagree"
 
 finish

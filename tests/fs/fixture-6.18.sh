@@ -8,15 +8,17 @@ need_cmd python3
 
 start_fs --root "$FIXTURES/linux-6.18"
 
-expect_ls "" 1 10322 10324 10330 loadavg meminfo osrelease self stat thread-self uptime
+expect_ls "" 1 10322 10324 10330 cpuinfo loadavg meminfo osrelease self stat thread-self uptime
 expect_ls 1 cmdline comm limits stat statm status task
-expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps ns root stat statm status task
-expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps ns root stat statm status task
+expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps ns root smaps smaps_rollup stat statm status task
+expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps ns root smaps smaps_rollup stat statm status task
 expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
 expect_ls 10330/task 10330 10336 10337 10338
 expect_ls 10330/task/10336 cmdline comm io stat statm status
 expect_ls 10324/cmdline 0 1 argc argv
 expect_ls 10324/environ 0 1 count vars
+expect_ls cpuinfo 0 1
+[ "$(ls "$MNT/10324/smaps" | wc -l)" -eq 28 ] || fail "10324/smaps: $(ls "$MNT/10324/smaps" | wc -l) entries, want 24 mappings + 4 totals"
 
 # the snapshot's links, as it recorded them
 [ "$(readlink "$MNT/self")" = 10324 ] || fail "self -> $(readlink "$MNT/self")"
@@ -68,9 +70,28 @@ expect 10324/auxv/at_sysinfo_ehdr 139848510705664  # byte 0: 33, the [vdso] star
 expect 10324/auxv/at_hwcap 0x1f8bfbff              # byte 32: 16, 529267711
 expect 10324/auxv/at_secure 0                      # byte 240: 23, 0
 expect_errno 1/auxv "No such file or directory"    # not captured: unreadable even for root
+# 10324/smaps (second capture): lines 126-136, [heap]; lines 151-155, anonymous; the totals
+expect 10324/smaps/563c34375000-563c34396000/rss_bytes 4096
+expect 10324/smaps/563c34375000-563c34396000/kind heap
+expect 10324/smaps/7f3104ae1000-7f3104ae4000/kind anonymous
+expect 10324/smaps/563bf9634000-563bf9636000/vmflags $'rd\nmr\nmw\nme'
+expect 10324/smaps/uss_bytes 106496
+expect 10324/smaps/pss_bytes 228352
+expect 10324/smaps/swap_bytes 0
+expect 10324/smaps/rss_bytes 1572864
+# 10324/smaps_rollup (first capture): "Rss: 1564 kB", "Pss: 380 kB"
+expect 10324/smaps_rollup/rss_bytes 1601536
+expect 10324/smaps_rollup/pss_bytes 389120
+# cpuinfo: lines 5, 8, 9, 26, 49
+expect cpuinfo/0/model_name "Intel(R) Xeon(R) Processor"
+expect cpuinfo/0/cpu_mhz 2299.998
+expect cpuinfo/0/cache_size_bytes 272629760
+expect cpuinfo/0/power_management ""
+expect cpuinfo/1/bogomips 4599.99
 
 # what the capture could not read (pid 1's io) or left out (environ)
-for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2; do
+for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2 1/smaps 1/smaps_rollup \
+        10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2; do
         expect_errno "$f" "No such file or directory"
 done
 # started 347.93 s after btime 1795303096
@@ -78,6 +99,7 @@ done
 
 python3 "$FS_TESTS/tree.py" compare "$MNT" "$FIXTURES/linux-6.18" "$NPROCFS_DUMP" || fail "tree differs from nprocfs-dump"
 python3 "$FS_TESTS/tree.py" agree "$MNT" "" 1 1/task 1/task/59 10324 10324/environ 10330/task 10330/task/10338 \
-        10324/limits stat stat/cpu1 meminfo || fail "lookup and readdir disagree"
+        10324/limits stat stat/cpu1 meminfo 10324/smaps 10324/smaps/563c34375000-563c34396000 10324/smaps_rollup cpuinfo \
+        cpuinfo/1 || fail "lookup and readdir disagree"
 
 finish

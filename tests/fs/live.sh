@@ -162,7 +162,7 @@ if command -v unshare >/dev/null; then
         done
         start_fs --root "$P"
         expect 1/stat/comm sleep
-        expect_ls "" 1 loadavg meminfo osrelease stat uptime
+        expect_ls "" 1 cpuinfo loadavg meminfo osrelease stat uptime
         expect_errno self/stat/pid "No such file or directory"
         stop_fs
         kill -KILL $NS 2>/dev/null # unshare ignores SIGTERM; --kill-child ends the namespace
