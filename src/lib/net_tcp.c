@@ -18,7 +18,8 @@ static const struct nprocfs_grammar tcp4_grammar = TCP_GRAMMAR;
 
 SCHEMA_DEFINE_GRAMMAR_ROWS(net_tcp, tcp4_fields, "net/tcp", "net/tcp", PID, NPROCFS_S_TASK | NPROCFS_S_NET, 0444,
                            tcp4_grammar,
-                           "IPv4 TCP sockets of the process's network namespace: a row per socket, named by its sl",
+                           "IPv4 TCP sockets of the process's network namespace (/proc/net/tcp: of the root's own): a "
+                           "row per socket, named by its sl",
                            "socket");
 
 static const struct nprocfs_field tcp6_fields[] = {
@@ -30,5 +31,6 @@ static const struct nprocfs_grammar tcp6_grammar = TCP_GRAMMAR;
 
 SCHEMA_DEFINE_GRAMMAR_ROWS(net_tcp6, tcp6_fields, "net/tcp6", "net/tcp6", PID, NPROCFS_S_TASK | NPROCFS_S_NET, 0444,
                            tcp6_grammar,
-                           "IPv6 TCP sockets of the process's network namespace: a row per socket, named by its sl",
+                           "IPv6 TCP sockets of the process's network namespace (/proc/net/tcp6: of the root's own): a "
+                           "row per socket, named by its sl",
                            "socket");
