@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -248,6 +249,29 @@ static void test_live_mountinfo_has_a_row_per_line(void **state) {
         nprocfs_rec_release(&m.rec);
 }
 
+/* A zombie has no mount namespace left, and the kernel refuses its
+ * mountinfo (EINVAL): the process exited, so ENOENT, not a malformed file. */
+static void test_zombie_has_none(void **state) {
+        struct nprocfs_pid_mountinfo m = NPROCFS_REC_INIT(pid_mountinfo);
+        nprocfs_ctx *ctx;
+        siginfo_t si;
+        pid_t pid;
+
+        (void)state;
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+                _exit(0);
+        /* until it has exited, left a zombie (WNOWAIT) */
+        assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+        assert_int_equal(nprocfs_open(NULL, 0, &ctx), 0);
+        assert_int_equal(nprocfs_rec_read(ctx, &m.rec, pid, 0), -ENOENT);
+        assert_int_equal(nprocfs_rec_read(ctx, &m.rec, getpid(), 0), 0);
+        nprocfs_close(ctx);
+        nprocfs_rec_release(&m.rec);
+        assert_int_equal(waitpid(pid, NULL, 0), pid);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_root_mount),
@@ -259,6 +283,7 @@ int main(void) {
                 cmocka_unit_test(test_empty_source_and_many_tags),
                 cmocka_unit_test(test_malformed_lines_are_eio),
                 cmocka_unit_test(test_live_mountinfo_has_a_row_per_line),
+                cmocka_unit_test(test_zombie_has_none),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
