@@ -102,7 +102,8 @@ expect osrelease/minor 6
 
 # what the 2.6 kernel does not have is absent, never a made-up value
 for f in 1/comm 4242/comm 1/limits 1/io 1/task 4242/limits/max_realtime_timeout meminfo/memavailable_bytes \
-        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net; do
+        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net \
+        4242/mountinfo; do
         expect_errno "$f" "No such file or directory"
 done
 
