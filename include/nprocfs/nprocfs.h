@@ -39,6 +39,13 @@ struct nprocfs_dec {
         uint32_t scale;
 };
 
+/* An IP address (net/tcp, net/tcp6): family is AF_INET (the first 4 bytes
+ * of addr are the address) or AF_INET6, as the kernel's table says. */
+struct nprocfs_inet {
+        uint16_t family;
+        uint8_t addr[16];
+};
+
 /* The type of an entry as users see it (NAMING.md). Masks and lists have
  * two storage forms; nprocfs_type_name() maps both to the one public name. */
 enum nprocfs_type {
@@ -56,6 +63,7 @@ enum nprocfs_type {
         NPROCFS_T_SIGS,   /* uint64_t signal mask, shown as a list of names */
         NPROCFS_T_MODE,   /* uint64_t permission bits, shown in octal as /proc does (0022) */
         NPROCFS_T_DEV,    /* uint64_t device number, major << 32 | minor, shown as major:minor */
+        NPROCFS_T_INET,   /* struct nprocfs_inet, shown as inet_ntop writes it (127.0.0.1, ::1) */
         NPROCFS_T__COUNT
 };
 
@@ -100,6 +108,18 @@ enum nprocfs_conv {
         NPROCFS_C_OCT_TEXT,     /* octal digits, kept as the kernel writes them ("0100002") */
         NPROCFS_C_HEX_NUM,      /* hex digits (no 0x) -> a number, shown in decimal */
         NPROCFS_C_YESNO,        /* "yes" or "no" (cpuinfo's fpu, wp) -> bool */
+        NPROCFS_C_IP4_ADDR,     /* "0100007F:9D27" (net/tcp): the address, 8 hex digits of a little-endian word */
+        NPROCFS_C_IP4_PORT,     /* ... the port, 4 hex digits */
+        NPROCFS_C_IP6_ADDR,     /* as IP4_ADDR with 32 digits: 4 little-endian 32-bit words (net/tcp6) */
+        NPROCFS_C_IP6_PORT,     /* ... the port */
+        NPROCFS_C_TCP_STATE,    /* a TCP state, 2 hex digits ("0A") -> enum (nprocfs_words_tcp_state) */
+        NPROCFS_C_PAIR_A,       /* "a:b", both hex ("00000000:00000010", a queue pair): a */
+        NPROCFS_C_PAIR_B,       /* ... b */
+        NPROCFS_C_PAIR_TICKS,   /* ... b, clock ticks -> ns (a timer's "tr:tm->when") */
+        NPROCFS_C_DEV_DEC,      /* "0:21" (decimal, as mountinfo writes it) -> "0:21" */
+        NPROCFS_C_MAJOR_DEC,    /* ... -> 0 */
+        NPROCFS_C_MINOR_DEC,    /* ... -> 21 */
+        NPROCFS_C_UNESCAPE,     /* a string with octal escapes (\040 for a blank), decoded in place */
         NPROCFS_C__COUNT
 };
 
@@ -189,6 +209,8 @@ extern const char *const nprocfs_words_state[];
 extern const char *const nprocfs_words_mapkind[];
 /* What an open file is (fd/<n>/type), from its link's text. */
 extern const char *const nprocfs_words_fdkind[];
+/* TCP states (net/tcp/<row>/state), in the kernel's order from 1 (tcp_states.h). */
+extern const char *const nprocfs_words_tcp_state[];
 
 /* The shape of a file the generic interpreter parses (struct nprocfs_grammar). */
 enum nprocfs_shape {
@@ -231,6 +253,26 @@ struct nprocfs_grammar {
                                 starts one (smaps) */
         uint8_t record_keys; /* 1: one block, whose keys are the record's fields, not a row's (smaps_rollup) */
         uint8_t min_blocks;  /* a file with fewer blocks is malformed */
+        /* the key column ends with this byte, which is no part of the key
+         * (net/tcp's "0:" names row 0); a row without it is malformed. 0:
+         * the key is the whole column */
+        char key_suffix;
+        /* columns are separated by exactly one blank, so a column may be
+         * empty (mountinfo); else by any run of blanks (padded tables) */
+        bool one_blank;
+        /* a first row whose first column is this word is a header, skipped
+         * (a file may come with or without it); NULL: none */
+        const char *header;
+        /* A variable run of columns: from column sep_col, up to sep_max
+         * columns end at a column that is the word sep (mountinfo's "-").
+         * The run is one token at pos sep_col (its columns, blanks and all;
+         * empty when there are none), and the columns after sep are
+         * numbered from sep_base. A row without sep there is malformed.
+         * NULL: no run. */
+        const char *sep;
+        uint8_t sep_col, sep_max, sep_base;
+        /* a file with fewer rows is malformed (every process has a mount) */
+        uint8_t min_rows;
 };
 
 /* Every schema the library knows, NULL-terminated, in a stable order. */

@@ -29,6 +29,7 @@
 #define NPROCFS_CT_SIGS   uint64_t
 #define NPROCFS_CT_MODE   uint64_t
 #define NPROCFS_CT_DEV    uint64_t
+#define NPROCFS_CT_INET   struct nprocfs_inet
 
 #define NPROCFS_CAT_(a, b) a##b
 #define NPROCFS_CAT(a, b)  NPROCFS_CAT_(a, b)

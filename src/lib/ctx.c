@@ -181,6 +181,14 @@ static ssize_t read_all(int fd, size_t max, size_t size, char **buf, size_t *cap
  * read-only /proc/sys. RESOLVE_NO_XDEV refuses to cross one (EXDEV), and
  * those take the careful way. O_NONBLOCK still keeps /proc/kmsg's kind
  * from waiting. */
+/* The kernel's refusal to open a regular file of the root, as a reader sees
+ * it: ESRCH is a process that is gone, and so is EINVAL, which is how the
+ * kernel refuses a file the process no longer has what for: mountinfo (and
+ * mounts, mountstats) of a zombie, whose mount namespace is gone. */
+static int open_errno(int e) {
+        return e == ESRCH || e == EINVAL ? -ENOENT : -e;
+}
+
 static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
         char self[32];
         struct stat st;
@@ -195,7 +203,7 @@ static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
                 }
                 /* ENOSYS: the careful way falls back to the old kernels' walk */
                 if (errno != EXDEV && errno != ENOSYS)
-                        return errno == ESRCH ? -ENOENT : -errno;
+                        return open_errno(errno);
         }
         pfd = open_in_root(ctx, path, O_PATH);
         if (pfd < 0)
@@ -210,7 +218,7 @@ static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
                 snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
                 fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
                 if (fd < 0)
-                        fd = errno == ESRCH ? -ENOENT : -errno;
+                        fd = open_errno(errno);
                 else
                         *ret_size = (size_t)st.st_size;
         }

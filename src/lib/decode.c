@@ -3,6 +3,8 @@
  * takes one token (the bytes of one column, or of the rest of a line) and
  * stores the normalized value; a token that is not what it decodes is
  * -EIO. Any schema can name any of them in its .def. */
+#include <sys/socket.h>
+
 #include "internal.h"
 
 const char *const nprocfs_words_mapkind[] = {
@@ -227,6 +229,140 @@ static int yesno(const struct nprocfs_field *f, char *s, size_t len, const struc
         return 0;
 }
 
+/* ---- net/tcp, net/tcp6, mountinfo ---------------------------------- */
+
+/* in the order of the kernel's codes, from 1 (include/net/tcp_states.h) */
+const char *const nprocfs_words_tcp_state[] = {
+        "established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2",    "time_wait", "close",
+        "close_wait",  "last_ack", "listen",   "closing",   "new_syn_recv", NULL,
+};
+
+static int hex_digit(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+/* 1 to 16 hex digits, nothing else (no 0x: the kernel's %X never writes one) */
+static int hex_digits(const char *s, size_t len, uint64_t *ret) {
+        uint64_t v = 0;
+
+        if (len == 0 || len > 16)
+                return -EIO;
+        for (size_t i = 0; i < len; i++) {
+                int d = hex_digit(s[i]);
+                if (d < 0)
+                        return -EIO;
+                v = v << 4 | (unsigned)d;
+        }
+        *ret = v;
+        return 0;
+}
+
+/* "0100007F:9D27" (net/tcp) or 32 digits before the colon (net/tcp6). The
+ * kernel prints each 32-bit word of the address (a __be32, network order
+ * in memory) as a host integer, %08X: on the little-endian machines the
+ * fixtures come from, the word's lowest byte is the address's first. The
+ * port is converted to host order before it is printed: plain hex. */
+static int inet_part(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        bool v6 = f->conv == NPROCFS_C_IP6_ADDR || f->conv == NPROCFS_C_IP6_PORT;
+        size_t words = v6 ? 4 : 1, alen = 8 * words;
+        struct nprocfs_inet a = { .family = v6 ? AF_INET6 : AF_INET };
+        uint64_t port, w;
+
+        (void)env;
+        if (len != alen + 5 || s[alen] != ':' || hex_digits(s + alen + 1, 4, &port) < 0)
+                return -EIO;
+        for (size_t i = 0; i < words; i++) {
+                if (hex_digits(s + 8 * i, 8, &w) < 0)
+                        return -EIO;
+                for (size_t b = 0; b < 4; b++)
+                        a.addr[4 * i + b] = (uint8_t)(w >> (8 * b));
+        }
+        if (f->conv == NPROCFS_C_IP4_PORT || f->conv == NPROCFS_C_IP6_PORT)
+                *(uint64_t *)dst = port;
+        else
+                memcpy(dst, &a, sizeof(a));
+        return 0;
+}
+
+/* "0A": two hex digits, a code of tcp_states.h */
+static int tcp_state(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        uint64_t c;
+
+        (void)f, (void)env;
+        if (len != 2 || hex_digits(s, len, &c) < 0 || c < 1 || c >= NELEMS(nprocfs_words_tcp_state))
+                return -EIO;
+        *(uint32_t *)dst = (uint32_t)(c - 1);
+        return 0;
+}
+
+/* "a:b", both hex: net/tcp's tx_queue:rx_queue and tr:tm->when (the timer's
+ * expiry, in clock ticks) */
+static int hex_pair(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        const char *colon = memchr(s, ':', len);
+        uint64_t a, b;
+
+        if (!colon || hex_digits(s, (size_t)(colon - s), &a) < 0 ||
+            hex_digits(colon + 1, len - (size_t)(colon - s) - 1, &b) < 0)
+                return -EIO;
+        *(uint64_t *)dst = f->conv == NPROCFS_C_PAIR_A   ? a
+                           : f->conv == NPROCFS_C_PAIR_B ? b
+                                                         : np_ticks_to_ns(b, env->ticks_per_second);
+        return 0;
+}
+
+/* "0:21" (decimal, as mountinfo writes it) */
+static int dev_dec_part(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        const char *colon = memchr(s, ':', len);
+        uint64_t ma, mi;
+
+        (void)env;
+        if (!colon || nprocfs_parse_u64(s, (size_t)(colon - s), &ma) < 0 ||
+            nprocfs_parse_u64(colon + 1, len - (size_t)(colon - s) - 1, &mi) < 0 || ma > UINT32_MAX || mi > UINT32_MAX)
+                return -EIO;
+        *(uint64_t *)dst = f->conv == NPROCFS_C_DEV_DEC ? ma << 32 | mi : f->conv == NPROCFS_C_MAJOR_DEC ? ma : mi;
+        return 0;
+}
+
+/* The kernel's escapes of a path in mountinfo (and of what seq_escape
+ * writes elsewhere): a byte it must not print as it is becomes '\' and
+ * three octal digits ("\040" a blank, "\011" a tab, "\012" a newline, "\134"
+ * a backslash). Decoded in place, where the string is shorter or the same;
+ * a backslash without three octal digits of a byte (1 to 0377) after it is
+ * malformed. */
+static int unescape(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        size_t o = 0;
+
+        (void)f, (void)env;
+        for (size_t i = 0; i < len; i++) {
+                unsigned v = 0;
+
+                if (s[i] != '\\') {
+                        s[o++] = s[i];
+                        continue;
+                }
+                if (len - i < 4)
+                        return -EIO;
+                for (size_t j = 1; j <= 3; j++) {
+                        unsigned d = (unsigned char)s[i + j] - '0';
+                        if (d > 7)
+                                return -EIO;
+                        v = v * 8 + d;
+                }
+                if (v == 0 || v > 0xff)
+                        return -EIO;
+                s[o++] = (char)v;
+                i += 3;
+        }
+        *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, o };
+        return 0;
+}
+
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
         [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part,
         [NPROCFS_C_RANGE_SIZE] = range_part,  [NPROCFS_C_PERM_R] = perm_letter,
@@ -237,7 +373,13 @@ const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
         [NPROCFS_C_LINK_KIND] = link_kind,    [NPROCFS_C_LINK_PREFIX] = link_prefix,
         [NPROCFS_C_LINK_INODE] = link_inode,  [NPROCFS_C_LINK_PATH] = link_path,
         [NPROCFS_C_LINK_DELETED] = link_path, [NPROCFS_C_OCT_TEXT] = oct_text,
-        [NPROCFS_C_HEX_NUM] = hex_num,
+        [NPROCFS_C_HEX_NUM] = hex_num,        [NPROCFS_C_IP4_ADDR] = inet_part,
+        [NPROCFS_C_IP4_PORT] = inet_part,     [NPROCFS_C_IP6_ADDR] = inet_part,
+        [NPROCFS_C_IP6_PORT] = inet_part,     [NPROCFS_C_TCP_STATE] = tcp_state,
+        [NPROCFS_C_PAIR_A] = hex_pair,        [NPROCFS_C_PAIR_B] = hex_pair,
+        [NPROCFS_C_PAIR_TICKS] = hex_pair,    [NPROCFS_C_DEV_DEC] = dev_dec_part,
+        [NPROCFS_C_MAJOR_DEC] = dev_dec_part, [NPROCFS_C_MINOR_DEC] = dev_dec_part,
+        [NPROCFS_C_UNESCAPE] = unescape,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {

@@ -1,6 +1,7 @@
 /* The generic walker: every entry of any record, named and formatted from
  * its schema alone. The tree, the dump tool and the docs all read records
  * through here, so none of them knows a single field. */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -167,6 +168,15 @@ static void format_value(const struct nprocfs_field *f, const void *base, char *
         case NPROCFS_T_DEV: {
                 uint64_t d = *(const uint64_t *)p;
                 *ret_len = (size_t)sprintf(tmp, "%" PRIu64 ":%" PRIu64, d >> 32, d & UINT32_MAX);
+                return;
+        }
+        case NPROCFS_T_INET: {
+                const struct nprocfs_inet *a = p;
+                /* a family the kernel's table does not write is no address */
+                if ((a->family != AF_INET && a->family != AF_INET6) ||
+                    !inet_ntop(a->family, a->addr, tmp, INET6_ADDRSTRLEN))
+                        tmp[0] = 0;
+                *ret_len = strlen(tmp);
                 return;
         }
         case NPROCFS_T_CAPS:

@@ -76,25 +76,30 @@ static inline void *take_ptr_(void **p) {
 
 /* As SCHEMA_DEFINE_TABLE, for a table file the generic interpreter parses
  * by grammar g: no parse code of its own. */
-#define SCHEMA_DEFINE_GRAMMAR(id, dir, src, sc, fl, md, g, dc, rn)                      \
-        static_assert(NELEMS(row_fields) <= 64, "too many row fields");                 \
-        const struct nprocfs_schema nprocfs_schema_##id = {                             \
-                .name = dir,                                                            \
-                .name_len = sizeof(dir) - 1,                                            \
-                .path = src,                                                            \
-                .doc = dc,                                                              \
-                .row_name = rn,                                                         \
-                .fields = row_fields, /* none of its own: not NULL, which + 0 is not */ \
-                .nfields = 0,                                                           \
-                .parse = np_parse_grammar,                                              \
-                .row_fields = row_fields,                                               \
-                .nrow_fields = NELEMS(row_fields),                                      \
-                .grammar = &g,                                                          \
-                .rec_size = sizeof(struct nprocfs_##id),                                \
-                .row_size = sizeof(struct nprocfs_##id##_row),                          \
-                .scope = NPROCFS_SCOPE_##sc,                                            \
-                .flags = fl,                                                            \
-                .mode = md,                                                             \
+#define SCHEMA_DEFINE_GRAMMAR(id, dir, src, sc, fl, md, g, dc, rn) \
+        SCHEMA_DEFINE_GRAMMAR_ROWS(id, row_fields, dir, src, sc, fl, md, g, dc, rn)
+
+/* As SCHEMA_DEFINE_GRAMMAR, with the row table named rows (a source that
+ * holds two tables). */
+#define SCHEMA_DEFINE_GRAMMAR_ROWS(id, rows, dir, src, sc, fl, md, g, dc, rn)     \
+        static_assert(NELEMS(rows) <= 64, "too many row fields");                 \
+        const struct nprocfs_schema nprocfs_schema_##id = {                       \
+                .name = dir,                                                      \
+                .name_len = sizeof(dir) - 1,                                      \
+                .path = src,                                                      \
+                .doc = dc,                                                        \
+                .row_name = rn,                                                   \
+                .fields = rows, /* none of its own: not NULL, which + 0 is not */ \
+                .nfields = 0,                                                     \
+                .parse = np_parse_grammar,                                        \
+                .row_fields = rows,                                               \
+                .nrow_fields = NELEMS(rows),                                      \
+                .grammar = &g,                                                    \
+                .rec_size = sizeof(struct nprocfs_##id),                          \
+                .row_size = sizeof(struct nprocfs_##id##_row),                    \
+                .scope = NPROCFS_SCOPE_##sc,                                      \
+                .flags = fl,                                                      \
+                .mode = md,                                                       \
         }
 
 /* As SCHEMA_DEFINE_GRAMMAR, for a file of record-level fields only (a

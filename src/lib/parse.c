@@ -748,7 +748,10 @@ int nprocfs_rec_read(nprocfs_ctx *ctx, struct nprocfs_rec *rec, pid_t pid, pid_t
         char path[128];
         ssize_t n;
 
-        if (s->scope == NPROCFS_SCOPE_PID) {
+        if (s->scope == NPROCFS_SCOPE_PID && pid == 0 && tid == 0 && (s->flags & NPROCFS_S_NET)) {
+                /* the root's own network namespace: ROOT/net/tcp */
+                snprintf(path, sizeof(path), "%s", s->path);
+        } else if (s->scope == NPROCFS_SCOPE_PID) {
                 size_t plen = strlen(s->path);
 
                 if (pid <= 0 || tid < 0)

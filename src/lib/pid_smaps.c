@@ -93,7 +93,7 @@ const struct nprocfs_schema nprocfs_schema_pid_smaps = {
         .rec_size = sizeof(struct nprocfs_pid_smaps),
         .row_size = sizeof(struct nprocfs_pid_smaps_row),
         .scope = NPROCFS_SCOPE_PID,
-        .flags = NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM,
+        .flags = NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM | NPROCFS_S_PER_OBJECT,
         .mode = 0444,
 };
 

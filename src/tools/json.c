@@ -7,7 +7,7 @@
  * values are written whole, also past 2^53, where a reader that holds
  * numbers as doubles rounds them); bool is true/false; a u64 that may be
  * unlimited is a number or the string "max"; lists are arrays of strings;
- * masks, modes, enumerations and strings are strings. */
+ * masks, modes, enumerations, addresses and strings are strings. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -218,6 +218,7 @@ static void put_value(FILE *f, const struct node *n) {
         case NPROCFS_T_SIGS:
                 put_list(f, n);
                 return;
+        case NPROCFS_T_INET: /* "127.0.0.1", "::1" */
         default:
                 break;
         }

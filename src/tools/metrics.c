@@ -8,7 +8,8 @@
  *   ending in _total; every other number is a gauge; an unlimited value
  *   (max) is +Inf;
  * - an enumeration is an info family, <family>_info{<field>="<word>"} 1;
- * - strings, masks, modes and lists are no numbers and are left out;
+ * - strings, masks, modes, addresses and lists are no numbers and are
+ *   left out;
  * - labels: pid (and tid for a thread) and comm for a process's files; a
  *   table's row or a field group is labelled by what it is (the schema's
  *   row_name: cpu="cpu0", limit="max_open_files"); the rows of a table of
@@ -165,6 +166,7 @@ static bool value_of(const struct nprocfs_entry *e, bool ns, char *b, size_t siz
                 memcpy(b, e->value, e->value_len);
                 b[e->value_len] = 0;
                 return true;
+        case NPROCFS_T_INET: /* an address: no sample */
         default:
                 return false;
         }

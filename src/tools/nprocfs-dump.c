@@ -207,6 +207,45 @@ static int dump_tasks(struct dump *d, pid_t pid, const char *prefix, const char 
         return 0;
 }
 
+/* Whether s is a file of the directory of pid/tid (pid 0: the root's),
+ * as the tree has it: a snapshot's root has its own net/ too (a live one
+ * has net -> self/net). */
+static bool in_dir(const struct dump *d, const struct nprocfs_schema *s, pid_t pid, pid_t tid) {
+        if (pid == 0)
+                return s->scope == NPROCFS_SCOPE_SYSTEM || (!nprocfs_ctx_is_live(d->ctx) && (s->flags & NPROCFS_S_NET));
+        return s->scope == NPROCFS_SCOPE_PID && (tid == 0 || (s->flags & NPROCFS_S_TASK));
+}
+
+/* The path rest inside the directory of pid/tid: a file (whose name may
+ * hold a '/': net/tcp) and what is below it, or a subdirectory of files
+ * (net), all of them. */
+static int dump_named(struct dump *d, pid_t pid, pid_t tid, const char *prefix, const char *rest) {
+        size_t rlen = strlen(rest), matched = 0;
+        char pre[256];
+
+        while (rlen > 0 && rest[rlen - 1] == '/')
+                rlen--;
+        for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
+                size_t nl = strlen((*s)->name);
+
+                if (!in_dir(d, *s, pid, tid) || rlen < nl || memcmp(rest, (*s)->name, nl) != 0 ||
+                    (rlen > nl && rest[nl] != '/'))
+                        continue;
+                if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
+                        return -ENAMETOOLONG;
+                return dump_file(d, *s, pid, tid, pre, rlen > nl ? rest + nl + 1 : "", false);
+        }
+        for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
+                if (!in_dir(d, *s, pid, tid) || strncmp((*s)->name, rest, rlen) != 0 || (*s)->name[rlen] != '/')
+                        continue;
+                if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
+                        continue;
+                dump_file(d, *s, pid, tid, pre, "", true);
+                matched++;
+        }
+        return matched ? 0 : -ENOENT;
+}
+
 static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, const char *rest) {
         const char *slash = strchr(rest, '/');
         size_t len = slash ? (size_t)(slash - rest) : strlen(rest);
@@ -223,16 +262,10 @@ static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, c
                         return -ENAMETOOLONG;
                 return dump_tasks(d, pid, pre, slash ? slash + 1 : "");
         }
-        if (len > 0) {
-                const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_PID, rest, len);
-                if (!s || (tid > 0 && !(s->flags & NPROCFS_S_TASK)))
-                        return -ENOENT;
-                if (snprintf(pre, sizeof(pre), "%s%s/", prefix, s->name) >= (int)sizeof(pre))
-                        return -ENAMETOOLONG;
-                return dump_file(d, s, pid, tid, pre, slash ? slash + 1 : "", false);
-        }
+        if (len > 0)
+                return dump_named(d, pid, tid, prefix, rest);
         for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
-                if ((*s)->scope != NPROCFS_SCOPE_PID || (tid > 0 && !((*s)->flags & NPROCFS_S_TASK)))
+                if (!in_dir(d, *s, pid, tid))
                         continue;
                 if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
                         continue;
@@ -283,7 +316,7 @@ static int dump_path(struct dump *d, const char *path) {
                 size_t n;
                 int r;
                 for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
-                        if ((*s)->scope != NPROCFS_SCOPE_SYSTEM)
+                        if (!in_dir(d, *s, 0, 0))
                                 continue;
                         if (snprintf(pre, sizeof(pre), "%s/", (*s)->name) >= (int)sizeof(pre))
                                 continue;
@@ -313,12 +346,14 @@ static int dump_path(struct dump *d, const char *path) {
                         return -ENAMETOOLONG;
                 return dump_proc(d, pid, 0, pre, slash ? slash + 1 : "");
         }
-        const struct nprocfs_schema *s = nprocfs_schema_find(NPROCFS_SCOPE_SYSTEM, path, len);
-        if (!s)
-                return -ENOENT;
-        if (snprintf(pre, sizeof(pre), "%s/", s->name) >= (int)sizeof(pre))
-                return -ENAMETOOLONG;
-        return dump_file(d, s, 0, 0, pre, slash ? slash + 1 : "", false);
+        /* net: the caller's own, as /proc/net is self/net; a snapshot's
+         * own net/ where it has one */
+        if (len == 3 && memcmp(path, "net", 3) == 0 && nprocfs_ctx_is_live(d->ctx)) {
+                if (root_link(d, false, &pid, &tid) < 0)
+                        return -ENOENT;
+                return dump_named(d, pid, 0, "", path);
+        }
+        return dump_named(d, 0, 0, "", path);
 }
 
 /* The schema as a reference: Markdown (docs/schema.md) or a man page

@@ -10,7 +10,19 @@ need_cmd getfattr python3
 start_fs --root "$FIXTURES/linux-2.6"
 
 # listings: no self (the tree has no such link), no comm anywhere, no 1/task
-expect_ls "" 1 4242 cpuinfo loadavg meminfo osrelease stat uptime
+expect_ls "" 1 4242 cpuinfo loadavg meminfo net osrelease stat uptime
+expect_ls net tcp
+# net/tcp lines 2, 3: "0: 0100007F:0016 00000000:0000 0A ... 0 0 2001", "1: ... 0100007F:A000 01 00000010:00000020 ... 1000 0 2002"
+expect net/tcp/0/local_address 127.0.0.1
+expect net/tcp/0/local_port 22
+expect net/tcp/0/state listen
+expect net/tcp/0/state_code 0A
+expect net/tcp/0/inode 2001
+expect net/tcp/1/remote_port 40960
+expect net/tcp/1/state established
+expect net/tcp/1/tx_queue 16
+expect net/tcp/1/rx_queue 32
+expect net/tcp/1/uid 1000
 expect_ls 1 cmdline stat statm status
 expect_ls 4242 cmdline cwd exe fd io limits maps root smaps stat statm status task
 expect_ls 4242/task 4242
@@ -120,9 +132,9 @@ expect cpuinfo/1/bogomips 3999.50
 
 # what the 2.6 kernel does not have is absent, never a made-up value
 for f in 1/comm 4242/comm 1/limits 1/io 1/task 4242/limits/max_realtime_timeout meminfo/memavailable_bytes \
-        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net \
+        4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net/tcp6 net/tcp/2 \
         1/smaps 4242/smaps_rollup 4242/task/4242/smaps 4242/smaps/pss_bytes 4242/smaps/swap_bytes \
-        4242/smaps/00400000-00401000/pss_bytes 4242/smaps/00400000-00401000/vmflags cpuinfo/0/bugs; do
+        4242/smaps/00400000-00401000/pss_bytes 4242/smaps/00400000-00401000/vmflags cpuinfo/0/bugs 4242/mountinfo; do
         expect_errno "$f" "No such file or directory"
 done
 
@@ -149,12 +161,13 @@ done
 [ "$(find "$MNT/4242/limits" -type f | wc -l)" = 30 ] || fail "find 4242/limits -type f"
 # 410, maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14; smaps: 6 of 14 + 6 keys, 1 of
 # 13 + 6, and uss_bytes, rss_bytes (141); cpuinfo: 2 processors of 22 keys (44); fd: 0 with target,
-# type, path, deleted, pos, flags; 1 and 3 with target, type, inode (12; exe, cwd, root are symlinks)
-[ "$(find "$MNT" -type f | wc -l)" = 711 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 711"
+# type, path, deleted, pos, flags; 1 and 3 with target, type, inode (12; exe, cwd, root are symlinks);
+# net/tcp: 2 sockets of 21 fields (42)
+[ "$(find "$MNT" -type f | wc -l)" = 753 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 753"
 [ "$(find "$MNT" -type l | wc -l)" = 3 ] || fail "find -type l: $(find "$MNT" -type l | wc -l) links, want 3"
 # / 8 system dirs (stat: cpu cpu0 cpu1), 1 + 4, 4242 + 6 + 15 limit rows + task/4242/{stat,status},
-# 4242/smaps + 7 mappings, cpuinfo + 2 processors, fd with 0, 1, 3
-[ "$(find "$MNT" -type d | wc -l)" = 63 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 63"
+# 4242/smaps + 7 mappings, cpuinfo + 2 processors, fd with 0, 1, 3, net with tcp and its 2 rows
+[ "$(find "$MNT" -type d | wc -l)" = 67 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 67"
 
 # extended attributes: type, unit, source, doc
 xa() { getfattr --absolute-names --only-values -n "user.nprocfs.$2" "$MNT/$1" 2>&1; }

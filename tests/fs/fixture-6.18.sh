@@ -8,10 +8,10 @@ need_cmd python3
 
 start_fs --root "$FIXTURES/linux-6.18"
 
-expect_ls "" 1 10322 10324 10330 cpuinfo loadavg meminfo osrelease self stat thread-self uptime
-expect_ls 1 cmdline comm limits stat statm status task
-expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps ns root smaps smaps_rollup stat statm status task
-expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps ns root smaps smaps_rollup stat statm status task
+expect_ls "" 1 10322 10324 10330 cpuinfo loadavg meminfo net osrelease self stat thread-self uptime
+expect_ls 1 cmdline comm limits mountinfo net stat statm status task
+expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps mountinfo net ns root smaps smaps_rollup stat statm status task
+expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps mountinfo net ns root smaps smaps_rollup stat statm status task
 expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
 expect_ls 10330/task 10330 10336 10337 10338
 expect_ls 10330/task/10336 cmdline comm io stat statm status
@@ -89,9 +89,21 @@ expect cpuinfo/0/cache_size_bytes 272629760
 expect cpuinfo/0/power_management ""
 expect cpuinfo/1/bogomips 4599.99
 
-# what the capture could not read (pid 1's io) or left out (environ)
+# 10324/mountinfo line 6: "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard,..."; line 1: "22 27 0:21 / /proc ..."
+expect 10324/mountinfo/27/parent_id 1
+expect 10324/mountinfo/27/dev 254:0
+expect 10324/mountinfo/27/mount_point /
+expect 10324/mountinfo/27/optional_fields ""
+expect 10324/mountinfo/27/fs_type ext4
+expect 10324/mountinfo/27/source /dev/vda
+expect 10324/mountinfo/27/super_options rw,discard,resv_strict,resuid=65534,resgid=65534
+expect 10324/mountinfo/22/mount_point /proc
+expect 10324/mountinfo/22/dev 0:21
+
+# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo)
 for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2 1/smaps 1/smaps_rollup \
-        10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2; do
+        10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2 10324/mountinfo/28 \
+        10330/task/10336/mountinfo; do
         expect_errno "$f" "No such file or directory"
 done
 # started 347.93 s after btime 1795303096

@@ -25,7 +25,8 @@ usage() {
 
 # The files of a tree a harness reads, by the schema's name: pid_X is X in
 # a process or thread directory, sys_X is X anywhere else (sys/kernel/
-# osrelease), machine is the tree's .nprocfs-machine.
+# osrelease), net_X is net/X anywhere (the root's and every process's),
+# machine is the tree's .nprocfs-machine.
 seeds() { # id fixtures dir
         local id=$1 fixtures=$2 dir=$3 tree f
         rm -rf "$dir"
@@ -36,6 +37,7 @@ seeds() { # id fixtures dir
                 machine) find "$tree" -maxdepth 1 -type f -name .nprocfs-machine ;;
                 pid_*) find "$tree" -type f -name "${id#pid_}" -path "$tree/[0-9]*" ;;
                 sys_*) find "$tree" -type f -name "${id#sys_}" ! -path "$tree/[0-9]*" ;;
+                net_*) find "$tree" -type f -path "*/net/${id#net_}" ;;
                 *) echo "fuzz.sh: unknown id $id" >&2; exit 2 ;;
                 esac | while IFS= read -r f; do
                         f=${f#"$fixtures"/}

@@ -217,6 +217,8 @@ static size_t type_size(const struct nprocfs_field *f) {
         case NPROCFS_T_MASKS:
         case NPROCFS_T_LIST:
                 return sizeof(struct nprocfs_str);
+        case NPROCFS_T_INET:
+                return sizeof(struct nprocfs_inet);
         default:
                 fail_msg("field %s has type %u", f->name, f->type);
         }
