@@ -81,6 +81,28 @@ as 65534 65534 cat "$MNT/$P/ns/net/inode" >/dev/null 2>&1 && fail "nobody read n
 
 # the caller's own net: net -> self/net, as /proc's
 [ "$(readlink "$MNT/net")" = "self/net" ] || fail "net: '$(readlink "$MNT/net")'"
+# the target's listener, in the caller's net/tcp (self/net) and in the
+# target's own, with /proc's port (hex in its own net/tcp) and the inode of
+# its socket:[N] link
+sock=$(for n in $(ls /proc/$P/fd); do readlink /proc/$P/fd/$n; done | sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' | head -1)
+hexport=$(while read -r _ local _ _ _ _ _ _ _ inode _; do
+        [ "$inode" = "$sock" ] && echo "${local#*:}"
+done < <(tail -n +2 /proc/$P/net/tcp))
+[ -n "$sock" ] && [ -n "$hexport" ] || fail "no listener of the target in /proc/$P/net/tcp"
+port=$((16#$hexport))
+for d in "$MNT/net/tcp" "$MNT/$P/net/tcp"; do
+        found=
+        for row in "$d"/*/; do
+                [ "$(cat "$row/inode")" = "$sock" ] || continue
+                found=1
+                [ "$(cat "$row/local_port")" = "$port" ] || fail "$row/local_port: $(cat "$row/local_port"), want $port"
+                [ "$(cat "$row/local_address")" = 127.0.0.1 ] || fail "$row/local_address"
+                [ "$(cat "$row/state")" = listen ] || fail "$row/state"
+        done
+        [ -n "$found" ] || fail "$d: no row with inode $sock"
+done
+cat "$MNT"/net/tcp/*/local_port | grep -x "$port" >/dev/null || fail "cat net/tcp/*/local_port: no $port"
+expect_ls "$P/net" tcp tcp6
 stop_fs
 
 # ---- a snapshot: links are text ----------------------------------------
