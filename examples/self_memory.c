@@ -10,8 +10,9 @@
  * another process can read this one's /proc while it still holds those
  * values (the test does).
  *
- * PSS, USS and swap come from smaps, which the library does not read yet:
- * they are shown as n/a. */
+ * PSS, USS and swap come from smaps_rollup (4.14+): Pss, Private_Clean +
+ * Private_Dirty (what this process alone maps) and Swap; n/a where the
+ * kernel has no smaps_rollup. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,7 +25,8 @@ struct reads {
         struct nprocfs_pid_stat stat;
         struct nprocfs_pid_statm statm;
         struct nprocfs_pid_status status;
-        int stat_r, statm_r, status_r;
+        struct nprocfs_pid_smaps_rollup rollup;
+        int stat_r, statm_r, status_r, rollup_r;
 };
 
 static void report(pid_t pid, const char *file, int r) {
@@ -43,7 +45,16 @@ static void bytes(const char *what, bool has, uint64_t bytes) {
                 printf("%s: n/a (not in this kernel's file)\n", what);
 }
 
+/* smaps_rollup's: n/a where the kernel has none (before 4.14) */
+static void rollup(const char *what, bool has, uint64_t bytes) {
+        if (has)
+                printf("%s: %" PRIu64 " bytes\n", what, bytes);
+        else
+                printf("%s: n/a (needs smaps)\n", what);
+}
+
 static int print(const struct reads *m, uint64_t page_size) {
+        const struct nprocfs_pid_smaps_rollup *ro = &m->rollup;
         const struct nprocfs_pid_stat *st = &m->stat;
         const struct nprocfs_pid_statm *sm = &m->statm;
         const struct nprocfs_pid_status *ss = &m->status;
@@ -76,9 +87,13 @@ static int print(const struct reads *m, uint64_t page_size) {
                 printf("\n");
         }
         printf("== Data from /proc/self/smaps_rollup:\n");
-        printf("Total proportional set size (PSS): n/a (needs smaps)\n");
-        printf("Total unique set size (USS): n/a (needs smaps)\n");
-        printf("Total swapped out: n/a (needs smaps)\n");
+        rollup("Total proportional set size (PSS)", m->rollup_r == 0 && NPROCFS_HAS(ro, pid_smaps_rollup, pss_bytes),
+               ro->pss_bytes);
+        rollup("Total unique set size (USS)",
+               m->rollup_r == 0 && NPROCFS_HAS(ro, pid_smaps_rollup, private_clean_bytes) &&
+                       NPROCFS_HAS(ro, pid_smaps_rollup, private_dirty_bytes),
+               ro->private_clean_bytes + ro->private_dirty_bytes);
+        rollup("Total swapped out", m->rollup_r == 0 && NPROCFS_HAS(ro, pid_smaps_rollup, swap_bytes), ro->swap_bytes);
         return m->stat_r < 0 ? m->stat_r : m->statm_r < 0 ? m->statm_r : m->status_r;
 }
 
@@ -98,6 +113,7 @@ int main(int argc, char **argv) {
                 .stat = NPROCFS_REC_INIT(pid_stat),
                 .statm = NPROCFS_REC_INIT(pid_statm),
                 .status = NPROCFS_REC_INIT(pid_status),
+                .rollup = NPROCFS_REC_INIT(pid_smaps_rollup),
         };
         bool hold = argc == 2 && strcmp(argv[1], "--wait") == 0;
         nprocfs_ctx *ctx;
@@ -128,6 +144,7 @@ int main(int argc, char **argv) {
         m.stat_r = nprocfs_rec_read(ctx, &m.stat.rec, self, 0);
         m.statm_r = nprocfs_rec_read(ctx, &m.statm.rec, self, 0);
         m.status_r = nprocfs_rec_read(ctx, &m.status.rec, self, 0);
+        m.rollup_r = nprocfs_rec_read(ctx, &m.rollup.rec, self, 0);
         if (m.stat_r < 0)
                 report(self, "stat", m.stat_r);
         if (m.statm_r < 0)
@@ -147,6 +164,7 @@ out:
         nprocfs_rec_release(&m.stat.rec);
         nprocfs_rec_release(&m.statm.rec);
         nprocfs_rec_release(&m.status.rec);
+        nprocfs_rec_release(&m.rollup.rec);
         nprocfs_close(ctx);
         return r < 0 ? 1 : 0;
 }

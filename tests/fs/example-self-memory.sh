@@ -120,8 +120,8 @@ for name, argv in [("self_memory.sh", ["bash", script, mnt, "--wait"]), ("self_m
     near("stat rss", int(v["stat rss"][1]), status["VmRSS"], early)
     near("statm rss", int(v["statm rss"][1]), status["VmRSS"], early)
     near("statm shared", int(v["statm shared"][1]), status["RssFile"] + status["RssShmem"], early)
-    # the library reads no smaps yet; the tree may have it
-    numbers = name == "self_memory.sh" and tree_has_rollup
+    # both read smaps_rollup where this kernel has it (the script: where the tree has it)
+    numbers = bool(rollup) and (name != "self_memory.sh" or tree_has_rollup)
     for key, want in [("pss", rollup["Pss"]), ("uss", rollup["Private_Clean"] + rollup["Private_Dirty"]),
                       ("swap", rollup["Swap"])]:
         got = v[key][0]
