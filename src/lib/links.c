@@ -51,13 +51,27 @@ static int parse_link(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
         return link_fields(rec, rec->present, s->fields, s->nfields, rec->buf, rec->len, env, true);
 }
 
-/* The "key: value" lines of an entry's file into its row: fields by key;
- * a key the row does not know is no error (a newer kernel's, another
- * file type's), and is left out. */
+/* Unknown keys an entry's file may have (an epoll file has a tfd line per
+ * watched descriptor, a file with locks a lock line per lock): past it the
+ * source is malformed, as no kernel writes that many. */
+#define ENTRY_EXTRA_MAX 64
+
+/* The "key: value" lines of an entry's file into its row: fields by key; a
+ * key the row does not know (a newer kernel's, another file type's) is
+ * kept as an unknown key of the row, the first of a name only (a key
+ * repeated per watch or lock names one entry). */
+static bool row_has_extra(const struct nprocfs_rec *rec, const struct nprocfs_row *row, const char *key, size_t klen) {
+        for (size_t i = row->extra_first; row->nextra > 0 && i < (size_t)row->extra_first + row->nextra; i++)
+                if (rec->extra[i].key.len == klen && memcmp(rec->extra[i].key.ptr, key, klen) == 0)
+                        return true;
+        return false;
+}
+
 static int entry_lines(struct nprocfs_rec *rec, struct nprocfs_row *row, char *p, char *end,
                        const struct nprocfs_env *env) {
         const struct nprocfs_schema *s = rec->schema;
         size_t hint = 0;
+        bool known;
 
         while (p < end) {
                 char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end, *colon, *val;
@@ -70,6 +84,7 @@ static int entry_lines(struct nprocfs_rec *rec, struct nprocfs_row *row, char *p
                 val = colon + 1;
                 vlen = (size_t)(le - val);
                 np_trim(&val, &vlen);
+                known = false;
                 for (size_t k = 0; k < s->nrow_fields; k++) {
                         size_t j = (hint + k) % s->nrow_fields;
                         const struct nprocfs_field *f = &s->row_fields[j];
@@ -84,7 +99,20 @@ static int entry_lines(struct nprocfs_rec *rec, struct nprocfs_row *row, char *p
                                 return -EIO;
                         row->present |= UINT64_C(1) << j;
                         hint = j + 1;
+                        known = true;
                         break;
+                }
+                if (!known && !row_has_extra(rec, row, p, klen)) {
+                        int r;
+
+                        if (row->nextra >= ENTRY_EXTRA_MAX)
+                                return -EIO;
+                        if (row->nextra == 0)
+                                row->extra_first = (uint32_t)rec->nextra;
+                        r = np_rec_add_extra(rec, p, klen, val, vlen);
+                        if (r < 0)
+                                return r;
+                        row->nextra++;
                 }
                 p = nl ? nl + 1 : end;
         }

@@ -362,12 +362,36 @@ static void test_live(void **state) {
         close(null);
 }
 
+/* fdinfo keys the row does not know: kept, each name once (an epoll file
+ * has a tfd line per watched fd: the first is kept); too many is malformed */
+static void test_unknown_fdinfo_keys(void **state) {
+        static const char src[] = "9\0anon_inode:[eventpoll]\0pos:\t0\nflags:\t02\nmnt_id:\t17\n"
+                                  "tfd:        5 events:       19 data: 5\ntfd:        6 events:       1 data: 6\n\0";
+        struct nprocfs_pid_fd fd = NPROCFS_REC_INIT(pid_fd);
+        struct entries es;
+        char big[64 * 16 + 64];
+        size_t n;
+
+        (void)state;
+        assert_int_equal(nprocfs_rec_parse(&fd.rec, src, sizeof(src) - 1, &env), 0);
+        entries_collect(&fd.rec, &es);
+        assert_entry(&es, "9/tfd", "5 events:       19 data: 5");
+        assert_entry(&es, "9/flags", "02");
+        entries_free(&es);
+        n = (size_t)snprintf(big, sizeof(big), "1%c/x%c", 0, 0);
+        for (int i = 0; i < 65; i++)
+                n += (size_t)snprintf(big + n, sizeof(big) - n, "k%d: 1\n", i);
+        big[n++] = 0;
+        assert_int_equal(nprocfs_rec_parse(&fd.rec, big, n, &env), -EIO);
+        nprocfs_rec_release(&fd.rec);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_linux_6_18),   cmocka_unit_test(test_linux_2_6),
                 cmocka_unit_test(test_kinds),        cmocka_unit_test(test_malformed_fdinfo),
                 cmocka_unit_test(test_empty_fdinfo), cmocka_unit_test(test_links_not_followed),
-                cmocka_unit_test(test_live),
+                cmocka_unit_test(test_live),         cmocka_unit_test(test_unknown_fdinfo_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
