@@ -9,25 +9,36 @@ need_cmd valgrind python3
 LAUNCH="valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --quiet"
 MOUNT_WAIT=120
 
-# the whole tree read, listed, stat'ed, compared to nprocfs-dump; xattrs,
-# links, lookups of names that are not there
-LAUNCH=$LAUNCH start_fs --root "$FIXTURES/linux-6.18"
-python3 "$FS_TESTS/tree.py" compare "$MNT" "$FIXTURES/linux-6.18" "$NPROCFS_DUMP" >/dev/null ||
+# a whole tree read, listed, stat'ed, compared to nprocfs-dump; xattrs,
+# links, lookups of names that are not there: the 2.6 snapshot has every
+# shape (positional, keyed, tables, blocks, links, net/) in few entries
+LAUNCH=$LAUNCH start_fs --root "$FIXTURES/linux-2.6"
+python3 "$FS_TESTS/tree.py" compare "$MNT" "$FIXTURES/linux-2.6" "$NPROCFS_DUMP" >/dev/null ||
         fail "tree differs from nprocfs-dump under valgrind"
 ls -lR "$MNT" >/dev/null 2>&1
-getfattr -R -d -m - "$MNT/10324" >/dev/null 2>&1
-readlink "$MNT/self" "$MNT/thread-self" >/dev/null
-python3 "$FS_TESTS/tree.py" agree "$MNT" "" 10330/task >/dev/null || fail "lookup and readdir disagree"
+getfattr -R -d -m - "$MNT/4242" >/dev/null 2>&1
+readlink "$MNT/4242/exe" "$MNT/4242/cwd" >/dev/null
+python3 "$FS_TESTS/tree.py" agree "$MNT" "" 4242 4242/fd net >/dev/null || fail "lookup and readdir disagree (2.6)"
 stop_fs
-
+# the 6.18 snapshot: what 2.6 has not (auxv, ns, mountinfo, tcp6, smaps_rollup,
+# fdinfo's extras), and its self, thread-self
+LAUNCH=$LAUNCH start_fs --root "$FIXTURES/linux-6.18"
+for d in 10324/auxv 10324/ns 10324/mountinfo 10324/net 10324/smaps_rollup 10330/fd cpuinfo net; do
+        find "$MNT/$d/" -type f -exec cat {} + >/dev/null 2>&1 || fail "$d under valgrind"
+done
+readlink "$MNT/self" "$MNT/thread-self" "$MNT/10324/exe" >/dev/null
+getfattr -R -d -m - "$MNT/10324/ns" >/dev/null 2>&1
+python3 "$FS_TESTS/tree.py" agree "$MNT" "" 10330/task 10324/net >/dev/null || fail "lookup and readdir disagree"
+stop_fs
 # the live tree: a few processes read whole, with processes exiting, then
 # a sweep (the daemon drops expired parses once a second) before unmounting
 LAUNCH=$LAUNCH start_fs -o ttl=0
-sleep 30 &
+sleep 300 &
 SP=$!
-for d in self $SP 1 meminfo stat loadavg; do
+for d in self/stat self/status self/fd self/ns self/smaps_rollup self/net/tcp $SP 1/stat meminfo stat loadavg cpuinfo; do
         find "$MNT/$d/" -type f -exec cat {} + >/dev/null 2>&1
 done
+readlink "$MNT/self/exe" "$MNT/net" >/dev/null
 ls -l "$MNT" >/dev/null
 kill $SP
 wait $SP 2>/dev/null
