@@ -74,31 +74,6 @@ static unsigned rest_column(const struct nprocfs_field *fields, size_t n) {
         return c;
 }
 
-/* Splits [line, le) into columns start[1..n], stop[1..n]; returns n. */
-static unsigned split_columns(char *line, char *le, unsigned rest_col, char **start, char **stop) {
-        unsigned n = 0;
-        char *p = line;
-
-        while (p < le && n < MAX_COLS) {
-                while (p < le && blank(*p))
-                        p++;
-                if (p == le)
-                        break;
-                start[++n] = p;
-                if (n == rest_col) {
-                        char *e = le;
-                        while (e > p && blank(e[-1]))
-                                e--;
-                        stop[n] = e;
-                        break;
-                }
-                while (p < le && !blank(*p))
-                        p++;
-                stop[n] = p;
-        }
-        return n;
-}
-
 /* Stores the columns into the positional fields of fields[0..nfields) of
  * base, marking their bits in present. */
 static int assign_columns(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields,
@@ -372,8 +347,12 @@ static int open_block(struct nprocfs_rec *rec, const struct nprocfs_grammar *g, 
 static int block_header(struct nprocfs_rec *rec, const struct nprocfs_grammar *g, struct block *b, char *line, char *le,
                         const struct nprocfs_env *env) {
         char *start[MAX_COLS + 1], *stop[MAX_COLS + 1];
-        unsigned n = split_columns(line, le, b->rest_col, start, stop);
+        unsigned n = split(g, b->rest_col, line, le, start, stop);
         int r;
+
+        if (b->rest_col && n == b->rest_col) /* the rest of the line, without its blanks */
+                while (stop[n] > start[n] && blank(stop[n][-1]))
+                        stop[n]--;
 
         if (n < g->min_cols)
                 return -EIO;
