@@ -144,8 +144,8 @@ static void test_malformed_rollups_are_eio(void **state) {
         static const char *const bad[] = {
                 "",            /* no header */
                 "Rss: 4 kB\n", /* no header */
-                "1000-2000 ---p 0 00:00 0 [rollup]\nRss: 4 kB\n"
-                "1000-2000 ---p 0 00:00 0 [rollup]\nRss: 4 kB\n",           /* two headers */
+                ("1000-2000 ---p 0 00:00 0 [rollup]\nRss: 4 kB\n"
+                 "1000-2000 ---p 0 00:00 0 [rollup]\nRss: 4 kB\n"),         /* two headers */
                 "1000-2000 ---p 0 00:00\nRss: 4 kB\n",                      /* a short header */
                 "1000-2000 ---p 0 00:00 0 [rollup]\nRss: 4 kB\nPss: 4 B\n", /* bytes? */
         };

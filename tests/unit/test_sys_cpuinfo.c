@@ -239,8 +239,8 @@ static void test_malformed_cpuinfo_is_eio(void **state) {
                 "processor\t: 0\ncache size\t: 4096 MB\n", /* another unit */
                 "processor\t: 0\ncpu MHz\t\t: 2000.\n",    /* no fraction */
                 "processor\t: 0\nmicrocode\t: 0xzz\n",     /* not hex */
-                "processor\t: 0\nmo\x02"
-                "del\t: 1\n", /* a control byte */
+                ("processor\t: 0\nmo\x02"
+                 "del\t: 1\n"), /* a control byte */
         };
 
         (void)state;
