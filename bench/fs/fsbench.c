@@ -936,8 +936,10 @@ static int smaps_find_value(struct smaps *s) {
                 close(fd);
                 return -errno;
         }
+        /* the first mapping's directory: the file's own entries (its sums,
+         * uss_bytes ...) are values, listed first */
         while ((de = readdir(d)))
-                if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+                if (de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
                         int len = snprintf(s->value_path, sizeof(s->value_path), "%s/%s/rss_bytes", dir, de->d_name);
                         r = len > 0 && (size_t)len < sizeof(s->value_path) ? 0 : -ENAMETOOLONG;
                         break;
