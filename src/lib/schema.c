@@ -22,7 +22,7 @@ const char *nprocfs_type_name(enum nprocfs_type t) {
                 [NPROCFS_T_STR] = "string", [NPROCFS_T_ENUM] = "enum",  [NPROCFS_T_BOOL] = "bool",
                 [NPROCFS_T_MASK] = "mask",  [NPROCFS_T_MASKS] = "mask", [NPROCFS_T_LIST] = "list",
                 [NPROCFS_T_MAXU64] = "u64", [NPROCFS_T_CAPS] = "list",  [NPROCFS_T_SIGS] = "list",
-                [NPROCFS_T_MODE] = "mask",  [NPROCFS_T_DEV] = "string", [NPROCFS_T_INET] = "inet",
+                [NPROCFS_T_MODE] = "mask",  [NPROCFS_T_DEV] = "string", [NPROCFS_T_INET] = "string",
         };
         static_assert(NELEMS(names) == NPROCFS_T__COUNT, "a type without a name");
         return (unsigned)t < NELEMS(names) ? names[t] : "?";
