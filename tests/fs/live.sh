@@ -51,6 +51,12 @@ seen = []
 def look():
     seen.append((threading.get_native_id(), os.readlink(os.path.join(mnt, "thread-self"))))
 t = threading.Thread(target=look); t.start(); t.join()
+# join() returns before the kernel has reaped the thread: wait until /proc
+# counts the four that stay, or stat (cached for the TTL) may count five
+for _ in range(500):
+    if len(os.listdir("/proc/self/task")) == 4:
+        break
+    time.sleep(0.01)
 if seen[0][1] != "%d/task/%d" % (pid, seen[0][0]):
     bad.append("thread-self from a thread -> %s, want %d/task/%d" % (seen[0][1], pid, seen[0][0]))
 
