@@ -872,6 +872,8 @@ static void owner_refresh(struct fs *fs, struct proc *p) {
                 return;
         pthread_mutex_lock(&p->lock);
         changed = p->owner_known && memcmp(&p->owner, &o, sizeof(o)) != 0;
+        if (changed)
+                perm_forget(p);
         p->owner = o;
         p->owner_known = true;
         pthread_mutex_unlock(&p->lock);

@@ -127,6 +127,28 @@ struct owner {
         gid_t dir_gid, file_gid;
 };
 
+/* A ptrace read decision /proc's rules gave a caller on a process lately
+ * (perm.c): a caller that reads many entries of one process in a row (a
+ * grep -r over its smaps/) is checked once per GRANT_NS, not per request.
+ * Keyed by what the request itself says of the caller (its thread and its
+ * fsuid and fsgid), and used only while the process's owners in /proc are
+ * the ones it was made with (a setuid exec, setuid(), a process made
+ * undumpable change them): a decision outlives the facts it was made from
+ * (capabilities, namespaces) by at most GRANT_NS, and never the process
+ * identity or the owner it was made for. */
+#define GRANTS   4
+#define GRANT_NS (100 * 1000 * 1000)
+
+struct grant {
+        int64_t at; /* CLOCK_MONOTONIC ns when decided; 0: empty */
+        pid_t caller;
+        uid_t uid;
+        gid_t gid;
+        int8_t mm;          /* the memory check's decision, not the plain one */
+        int8_t denied;      /* -EACCES, or 0 */
+        struct owner owner; /* the process's owners when decided */
+};
+
 struct proc {
         struct proc *next;    /* hash chain, under the cache lock */
         pid_t pid, tid;       /* 0, 0: the system-wide files */
@@ -144,6 +166,8 @@ struct proc {
         int8_t has_tasks; /* -1: not asked yet */
         bool owner_known;
         struct owner owner;
+        struct grant grants[GRANTS];
+        unsigned grant_next;
         struct snap *snaps[MAX_SCHEMAS];
 };
 
@@ -360,6 +384,8 @@ int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p);
 /* As perm_may_read for a file whose check guards the process's memory
  * (NPROCFS_S_MM): a process without memory is open to all. */
 int perm_may_read_mm(struct fs *fs, fuse_req_t req, struct proc *p);
+/* Drops the decisions kept for p (its owner changed); under p->lock. */
+void perm_forget(struct proc *p);
 /* hidepid: may the caller of req see process p? min is the hidepid level
  * that hides it (HIDEPID_NO_ACCESS for what is inside the process's
  * directory, HIDEPID_INVISIBLE for the directory itself): 0, -ENOENT

@@ -32,7 +32,13 @@
  *   has_pid_permissions, fs/proc/root.c), read from its mount options.
  *
  * The caller's credentials come from the running system's /proc, whatever
- * root is served. */
+ * root is served.
+ *
+ * Reading them costs more than the read it guards (two status files, two
+ * namespace links): a decision is kept on the process identity for a
+ * moment (struct grant, fs.h), for the caller thread and ids the request
+ * names, so that a caller reading a process's entries one after another
+ * (smaps/ has thousands) is checked once per GRANT_NS. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -307,23 +313,112 @@ static int ptrace_read(struct fs *fs, const struct caller *who, struct proc *p) 
         return cap_in(fs, who, target_ns, p) ? 0 : -EACCES;
 }
 
-int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p) {
+/* ---- decisions kept for a moment (struct grant) ------------------------ */
+
+/* How long a decision lives: GRANT_NS, never longer than the values' TTL
+ * (with ttl=0 every request is checked anew, as every read parses anew). */
+static int64_t grant_life(const struct fs *fs) {
+        return fs->ttl < GRANT_NS ? fs->ttl : GRANT_NS;
+}
+
+/* The decision kept for the caller of req on p: 0 or -EACCES, or 1 when
+ * there is none. */
+/* The owners of p now, as a decision is checked against them: on a live
+ * root, from /proc (two fstat()s); a snapshot's do not change. */
+static int owner_now(struct fs *fs, struct proc *p, struct owner *ret) {
+        if (!fs->root_live) {
+                *ret = (struct owner){ 0 };
+                return 0;
+        }
+        return proc_owner_now(fs, p, ret);
+}
+
+static int grant_find(struct fs *fs, fuse_req_t req, struct proc *p, bool mm) {
+        const struct fuse_ctx *ctx = fuse_req_ctx(req);
+        int64_t now = mono_ns(), life = grant_life(fs);
+        struct grant g = { 0 };
+        struct owner o;
+
+        if (life <= 0 || ctx->pid <= 0)
+                return 1;
+        pthread_mutex_lock(&p->lock);
+        for (unsigned i = 0; i < GRANTS; i++) {
+                const struct grant *x = &p->grants[i];
+                if (x->at != 0 && now - x->at < life && x->caller == ctx->pid && x->uid == ctx->uid &&
+                    x->gid == ctx->gid && x->mm == mm) {
+                        g = *x;
+                        break;
+                }
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (g.at == 0 || owner_now(fs, p, &o) < 0 || memcmp(&o, &g.owner, sizeof(o)) != 0)
+                return 1;
+        return g.denied;
+}
+
+/* Keeps decision r for the caller of req, made from facts read after
+ * time at, when p's owners were o (read before the facts: an owner that
+ * changed while the decision was made fails to match the next time); only
+ * a yes or a no: a process gone or memory short is asked again. */
+static int grant_keep(struct fs *fs, fuse_req_t req, struct proc *p, bool mm, int64_t at, const struct owner *o,
+                      int r) {
+        const struct fuse_ctx *ctx = fuse_req_ctx(req);
+
+        if ((r != 0 && r != -EACCES) || !o || grant_life(fs) <= 0 || ctx->pid <= 0)
+                return r;
+        pthread_mutex_lock(&p->lock);
+        p->grants[p->grant_next++ % GRANTS] = (struct grant){ .at = at,
+                                                              .caller = ctx->pid,
+                                                              .uid = ctx->uid,
+                                                              .gid = ctx->gid,
+                                                              .mm = mm,
+                                                              .denied = (int8_t)r,
+                                                              .owner = *o };
+        pthread_mutex_unlock(&p->lock);
+        return r;
+}
+
+void perm_forget(struct proc *p) {
+        /* under p->lock */
+        memset(p->grants, 0, sizeof(p->grants));
+}
+
+static int may_read_now(struct fs *fs, fuse_req_t req, struct proc *p) {
         struct caller who;
 
         caller_get(fs, req, &who);
         return ptrace_read(fs, &who, p);
 }
 
-int perm_may_read_mm(struct fs *fs, fuse_req_t req, struct proc *p) {
-        struct creds target;
-        int r = read_creds(fs, fs->ctx, p->pid, p->tid, &target);
+int perm_may_read(struct fs *fs, fuse_req_t req, struct proc *p) {
+        int64_t at = mono_ns(); /* before the facts are read */
+        struct owner o;
+        int r = grant_find(fs, req, p, false);
+        bool known;
 
+        if (r <= 0)
+                return r;
+        known = owner_now(fs, p, &o) == 0;
+        return grant_keep(fs, req, p, false, at, known ? &o : NULL, may_read_now(fs, req, p));
+}
+
+int perm_may_read_mm(struct fs *fs, fuse_req_t req, struct proc *p) {
+        int64_t at = mono_ns();
+        struct creds target;
+        struct owner o;
+        int r = grant_find(fs, req, p, true);
+        bool known;
+
+        if (r <= 0)
+                return r;
+        known = owner_now(fs, p, &o) == 0;
+        r = read_creds(fs, fs->ctx, p->pid, p->tid, &target);
         if (r == -ENOENT || r == -ENOMEM)
                 return r;
         /* mm_access: no memory, nothing to guard; checked alive after */
         if (r == 0 && !target.has_mm && proc_verify(fs, p) == 0)
-                return 0;
-        return perm_may_read(fs, req, p);
+                return grant_keep(fs, req, p, true, at, known ? &o : NULL, 0);
+        return grant_keep(fs, req, p, true, at, known ? &o : NULL, may_read_now(fs, req, p));
 }
 
 /* ---- hidepid ------------------------------------------------------------ */

@@ -87,4 +87,45 @@ as $U1 $G1 cat "$MNT/${TGT[othergid]}/environ/0" >/dev/null 2>&1 && fail "anothe
 [ "$(as $U1 $G1 cat "$MNT/${TGT[same]}/environ/count")" = "$(tr -cd '\0' <"/proc/${TGT[same]}/environ" | wc -c)" ] ||
         fail "same ids: environ/count value"
 
+# a decision is kept for a moment (GRANT_NS, 100 ms), never past a change of
+# the process's owners: a process that makes itself undumpable is refused
+# to its sibling at once, in the same moment /proc refuses it
+target turning setpriv --reuid=$U1 --regid=$G1 --clear-groups $PY -c \
+        'import ctypes, signal, time
+signal.signal(signal.SIGUSR1, lambda *a: ctypes.CDLL(None).prctl(4, 0, 0, 0, 0))
+time.sleep(300)'
+out=$(as $U1 $G1 $PY - "$MNT" "${TGT[turning]}" <<'PY'
+import os, signal, sys, time
+mnt, pid = sys.argv[1], int(sys.argv[2])
+def read(path):
+    try:
+        with open(path, "rb") as f:
+            f.read()
+        return "ok"
+    except PermissionError:
+        return "refused"
+mine = lambda: read("%s/%d/environ/count" % (mnt, pid))
+proc = lambda: read("/proc/%d/environ" % pid)
+for attempt in range(5):
+    if proc() != "ok":
+        break
+    before = mine(), mine()  # the second is answered by the kept decision
+    t0 = time.monotonic()
+    os.kill(pid, signal.SIGUSR1)
+    while proc() == "ok" and time.monotonic() - t0 < 5:
+        time.sleep(0.0005)
+    after = mine()
+    ms = (time.monotonic() - t0) * 1000
+    if ms < 50:
+        print(before[0], before[1], after, "%.1f" % ms)
+        sys.exit(0)
+print("slow", "%.1f" % ms)  # the change took longer than a decision lives
+PY
+)
+case "$out" in
+"ok ok refused "*) ;;
+slow*) fail "undumpable at once: the target took ${out#slow }ms to change, longer than a decision lives; not tested" ;;
+*) fail "undumpable at once: before, kept, after: $out (want ok ok refused)" ;;
+esac
+
 finish
