@@ -34,6 +34,10 @@
 
 /* ---- per-thread scratch ----------------------------------------------- */
 
+/* the longest directory path the builder remembers (deeper ones are found
+ * name by name) */
+#define PATH_DIR_MAX 512
+
 struct builder {
         struct snap_ent *ents;
         size_t n, cap;
@@ -41,7 +45,18 @@ struct builder {
         size_t alen, acap;
         uint32_t *hash;
         size_t hcap, halloc;
+        /* the directory of the entry before: a file's rows come one after
+         * the other, so most entries name the directory the last one did */
+        uint32_t last_dir;
+        size_t last_len; /* of its path, the final '/' included; 0: none */
+        char last_path[PATH_DIR_MAX];
 };
+
+/* How big the last snapshot of each schema was, so that the next one is
+ * made in buffers of that size instead of doubling its way there (each
+ * doubling copies the buffers and rehashes every name). Racy by design:
+ * a hint, read and written by any thread. */
+static _Atomic uint32_t size_hint_n[MAX_SCHEMAS], size_hint_arena[MAX_SCHEMAS];
 
 struct scratch {
         struct nprocfs_rec *recs[MAX_SCHEMAS];
@@ -118,7 +133,13 @@ static uint32_t name_hash(uint32_t parent, const char *s, size_t len) {
                 h ^= (unsigned char)s[i];
                 h *= UINT64_C(0x100000001b3);
         }
-        return (uint32_t)(h ^ (h >> 32));
+        /* FNV's multiply carries low bits up, never down: mix before the
+         * low bits pick a slot, or a table's rows (the same names under
+         * directories numbered a few apart) pile into runs */
+        h ^= h >> 33;
+        h *= UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 33;
+        return (uint32_t)h;
 }
 
 /* Room for len more arena bytes; their offset, or -EFBIG/-ENOMEM. */
@@ -168,24 +189,37 @@ static int b_rehash(struct builder *b, size_t cap) {
         return 0;
 }
 
-static int b_reset(struct builder *b) {
+/* Empty, with room for n entries and arena bytes (the schema's last size). */
+static int b_reset(struct builder *b, size_t n, size_t arena) {
+        size_t cap = n < 64 ? 64 : n, hcap = 64;
         int64_t off;
 
         b->n = 0;
         b->alen = 0;
-        if (!b->ents) {
-                b->ents = malloc(64 * sizeof(*b->ents));
-                if (!b->ents)
+        b->last_len = 0;
+        if (b->cap < cap) {
+                struct snap_ent *v = realloc(b->ents, cap * sizeof(*v));
+                if (!v)
                         return -ENOMEM;
-                b->cap = 64;
+                b->ents = v;
+                b->cap = cap;
         }
+        if (arena > b->acap) {
+                char *a = realloc(b->arena, arena);
+                if (!a)
+                        return -ENOMEM;
+                b->arena = a;
+                b->acap = arena;
+        }
+        while (hcap < 2 * cap)
+                hcap *= 2;
         off = b_arena(b, 1);
         if (off < 0)
                 return (int)off;
         b->arena[off] = 0;
         b->ents[0] = (struct snap_ent){ .parent = NONE, .next = NONE, .first = NONE, .last = NONE, .is_dir = 1 };
         b->n = 1;
-        return b_rehash(b, 64);
+        return b_rehash(b, hcap);
 }
 
 static uint32_t b_find(const struct builder *b, uint32_t parent, const char *name, size_t len) {
@@ -259,6 +293,11 @@ static int b_entry(const struct nprocfs_entry *e, void *ud) {
         const char *p = e->path, *end = e->path + e->path_len;
         uint32_t dir = 0;
 
+        if (b->last_len > 0 && b->last_len < e->path_len && memcmp(p, b->last_path, b->last_len) == 0 &&
+            !memchr(p + b->last_len, '/', e->path_len - b->last_len)) {
+                dir = b->last_dir; /* the directory the entry before named */
+                p += b->last_len;
+        }
         for (;;) {
                 const char *slash = memchr(p, '/', (size_t)(end - p));
                 size_t len = (size_t)((slash ? slash : end) - p);
@@ -270,6 +309,13 @@ static int b_entry(const struct nprocfs_entry *e, void *ud) {
                 x = b_find(b, dir, p, len);
                 if (!slash) {
                         int64_t v, k = 0;
+                        size_t dlen = (size_t)(p - e->path);
+                        if (dlen > 0 && dlen <= sizeof(b->last_path)) {
+                                if (dlen != b->last_len || dir != b->last_dir)
+                                        memcpy(b->last_path, e->path, dlen);
+                                b->last_len = dlen;
+                                b->last_dir = dir;
+                        }
                         if (x != NONE)
                                 return 0;
                         if (e->value_len >= UINT32_MAX)
@@ -341,12 +387,13 @@ static void scratch_trim(struct builder *b, struct nprocfs_rec *rec) {
 }
 
 /* The snapshot of a parsed record; NULL only when out of memory. */
-static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec, int64_t parsed,
+static struct snap *snap_build(struct builder *b, unsigned si, const struct nprocfs_rec *rec, int64_t parsed,
                                const struct timespec *mtime) {
         size_t head = ALIGN8(sizeof(struct snap)), ents, hash;
         struct snap *s;
         char *base;
-        int r = b_reset(b);
+        int r = b_reset(b, atomic_load_explicit(&size_hint_n[si], memory_order_relaxed),
+                        atomic_load_explicit(&size_hint_arena[si], memory_order_relaxed));
 
         if (r == 0)
                 r = nprocfs_rec_foreach(rec, b_entry, b);
@@ -354,6 +401,8 @@ static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec,
                 return NULL;
         if (r < 0)
                 return snap_error(-EIO, parsed, mtime);
+        atomic_store_explicit(&size_hint_n[si], (uint32_t)b->n, memory_order_relaxed);
+        atomic_store_explicit(&size_hint_arena[si], (uint32_t)b->alen, memory_order_relaxed);
         ents = b->n * sizeof(struct snap_ent);
         hash = b->hcap * sizeof(uint32_t);
         base = malloc(head + ents + hash + b->alen);
@@ -376,9 +425,9 @@ static struct snap *snap_build(struct builder *b, const struct nprocfs_rec *rec,
 }
 
 /* snap_build, then the scratch cut back to size (rec is read again later). */
-static struct snap *snap_build_trim(struct builder *b, struct nprocfs_rec *rec, int64_t parsed,
+static struct snap *snap_build_trim(struct builder *b, unsigned si, struct nprocfs_rec *rec, int64_t parsed,
                                     const struct timespec *mtime) {
-        struct snap *s = snap_build(b, rec, parsed, mtime);
+        struct snap *s = snap_build(b, si, rec, parsed, mtime);
         scratch_trim(b, rec);
         return s;
 }
@@ -700,7 +749,7 @@ int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
                 proc_destroy(p);
                 return -ENOENT;
         }
-        s = r == 0 ? snap_build_trim(&sc->b, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
+        s = r == 0 ? snap_build_trim(&sc->b, fs->stat_si, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
         if (!s) {
                 proc_destroy(p);
                 return -ENOMEM;
@@ -909,7 +958,7 @@ static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
                 scratch_trim(&sc->b, rec);
                 return snap_error(reader_errno(r), t0, &mt);
         }
-        return snap_build_trim(&sc->b, rec, t0, &mt);
+        return snap_build_trim(&sc->b, si, rec, t0, &mt);
 }
 
 static bool fresh(const struct fs *fs, const struct snap *s, int64_t since, int64_t now) {
