@@ -373,6 +373,33 @@ typedef int (*nprocfs_entry_fn)(const struct nprocfs_entry *e, void *userdata);
  * as <row>/<name>). Entry strings are valid only during the call. */
 int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
 
+/* The same walk in parts, for a reader that wants a table's rows one entry
+ * at a time, formatted only when asked (the tree formats a value when it is
+ * read). nprocfs_rec_foreach() is nprocfs_rec_foreach_fields(), then per row
+ * i with a name, its entries j of 0..nprocfs_row_nentries(rec, i) that
+ * exist, as <row name>/<entry name>. */
+#define NPROCFS_NAME_SIZE  264  /* a name of the tree, with its NUL */
+#define NPROCFS_VALUE_SIZE 8200 /* room a value may be formatted in */
+
+/* Walks the record's own entries (no row's). */
+int nprocfs_rec_foreach_fields(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
+
+/* The name of row i into buf (NPROCFS_NAME_SIZE bytes, NUL-terminated): its
+ * length, 0 when the row has none (a key that leaves no name). */
+size_t nprocfs_row_name(const struct nprocfs_rec *rec, size_t i, char *buf);
+
+/* How many entries row i may have: its fields, then its unknown keys. */
+size_t nprocfs_row_nentries(const struct nprocfs_rec *rec, size_t i);
+
+/* Entry j of row i into e, its path the name inside the row (held by the
+ * schema or by name, NPROCFS_NAME_SIZE bytes). The value is formatted into
+ * tmp (NPROCFS_VALUE_SIZE bytes) or points into the record; with tmp NULL
+ * it is not formatted (e->value may then be NULL). Returns 1 when the entry
+ * exists, 0 when it does not (a field not in the source, a key that leaves
+ * no name or names a field that is there). */
+int nprocfs_row_entry(const struct nprocfs_rec *rec, size_t i, size_t j, char *name, char *tmp,
+                      struct nprocfs_entry *e);
+
 /* Formats the source of e ("/proc/<pid>/status:VmRSS") into buf. Returns the
  * length it needed, like snprintf. */
 int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_entry *e, char *buf, size_t size);

@@ -243,36 +243,37 @@ static bool taken_name(const struct nprocfs_field *fields, size_t n, const uint6
         return false;
 }
 
-/* Walks unknown key x as the entry path[0..plen) + its name (path holds
- * the prefix: "" for the record's, "<row>/" for a row's): NAMING.md's name
- * of the key, with a kB value in bytes as <name>_bytes. A key that leaves
- * no name, or the name of a field of fields[0..n) that is present, has no
- * entry. */
-static int emit_extra(const struct nprocfs_extra *x, char *path, size_t plen, const struct nprocfs_field *fields,
-                      size_t nfields, const uint64_t *present, char *tmp, nprocfs_entry_fn fn, void *ud) {
-        struct nprocfs_entry e = {
-                .path = path, .key = x->key, .value = x->value.ptr, .value_len = x->value.len, .field = &unknown_str
-        };
-        size_t n = normalize(x->key.ptr, x->key.len, path + plen, NAME_MAX_LEN - 6);
+/* Unknown key x as an entry: its name (NAMING.md's name of the key, with a
+ * kB value in bytes as <name>_bytes) into name, its value formatted into
+ * tmp unless tmp is NULL. A key that leaves no name, or the name of a field
+ * of fields[0..n) that is present, has no entry: 0. */
+static int extra_entry(const struct nprocfs_extra *x, char *name, const struct nprocfs_field *fields, size_t nfields,
+                       const uint64_t *present, char *tmp, struct nprocfs_entry *e) {
+        size_t n = normalize(x->key.ptr, x->key.len, name, NAME_MAX_LEN - 6);
         uint64_t v;
 
+        *e = (struct nprocfs_entry){
+                .path = name, .key = x->key, .value = x->value.ptr, .value_len = x->value.len, .field = &unknown_str
+        };
         if (n == 0)
                 return 0; /* nothing nameable: it has no entry */
         if (kb_value(&x->value, &v)) {
-                memcpy(path + plen + n, "_bytes", 7);
+                memcpy(name + n, "_bytes", 7);
                 n += 6;
-                e.value = tmp;
-                e.value_len = fmt_u64(tmp, v);
-                e.field = &unknown_kb;
+                e->value = tmp;
+                e->value_len = tmp ? fmt_u64(tmp, v) : 0;
+                e->field = &unknown_kb;
         }
         /* a stranger's key may normalize to a known entry's name: the
          * known entry keeps it, where there is one (arm64's cpuinfo writes
          * BogoMIPS, which x86's bogomips row does not match, and which
          * would be lost if the name were refused for good) */
-        if (taken_name(fields, nfields, present, path + plen, n))
+        if (taken_name(fields, nfields, present, name, n))
                 return 0;
-        e.path_len = plen + n;
-        return fn(&e, ud);
+        e->path_len = n;
+        if (!tmp && e->field == &unknown_str)
+                e->value = NULL, e->value_len = 0;
+        return 1;
 }
 
 /* Whether extra i belongs to a row (rather than to the record). The rows'
@@ -314,12 +315,55 @@ static size_t verbatim(const char *key, size_t len, char *out, size_t i) {
             (len == 2 && key[0] == '.' && key[1] == '.'))
                 return fmt_u64(out, i);
         memcpy(out, key, len);
+        out[len] = 0;
         return len;
 }
 
-int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
+size_t nprocfs_row_name(const struct nprocfs_rec *rec, size_t i, char *buf) {
         const struct nprocfs_schema *s = rec->schema;
-        char tmp[8200], path[2 * NAME_MAX_LEN + 2];
+        const struct nprocfs_row *row;
+
+        if (i >= rec->nrows)
+                return 0;
+        row = nprocfs_rec_row(rec, i);
+        if (row->key.len == 0)
+                return fmt_u64(buf, i);
+        if (s->flags & NPROCFS_S_KEYS_VERBATIM)
+                return verbatim(row->key.ptr, row->key.len, buf, i);
+        return normalize(row->key.ptr, row->key.len, buf, NAME_MAX_LEN);
+}
+
+size_t nprocfs_row_nentries(const struct nprocfs_rec *rec, size_t i) {
+        return i < rec->nrows ? rec->schema->nrow_fields + (size_t)nprocfs_rec_row(rec, i)->nextra : 0;
+}
+
+int nprocfs_row_entry(const struct nprocfs_rec *rec, size_t i, size_t j, char *name, char *tmp,
+                      struct nprocfs_entry *e) {
+        const struct nprocfs_schema *s = rec->schema;
+        const struct nprocfs_row *row;
+        size_t x;
+
+        if (i >= rec->nrows)
+                return 0;
+        row = nprocfs_rec_row(rec, i);
+        if (j < s->nrow_fields) {
+                const struct nprocfs_field *f = &s->row_fields[j];
+                if (!nprocfs_row_has(row, (unsigned)j))
+                        return 0;
+                *e = (struct nprocfs_entry){ .path = f->name, .path_len = f->name_len, .field = f, .key = row->key };
+                if (tmp)
+                        format_value(f, row, tmp, &e->value, &e->value_len);
+                return 1;
+        }
+        x = (size_t)row->extra_first + (j - s->nrow_fields);
+        if (j - s->nrow_fields >= row->nextra || x >= rec->nextra)
+                return 0;
+        return extra_entry(&rec->extra[x], name, s->row_fields, s->nrow_fields, &row->present, tmp, e);
+}
+
+int nprocfs_rec_foreach_fields(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
+        const struct nprocfs_schema *s = rec->schema;
+        char tmp[NPROCFS_VALUE_SIZE], name[NPROCFS_NAME_SIZE];
         int r;
 
         for (unsigned i = 0; i < s->nfields; i++) {
@@ -339,44 +383,42 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
                 }
         }
         for (size_t i = 0, cursor = 0; i < rec->nextra; i++) {
+                struct nprocfs_entry e;
                 if (row_extra(rec, i, &cursor))
                         continue; /* walked with its row */
-                r = emit_extra(&rec->extra[i], path, 0, s->fields, s->nfields, rec->present, tmp, fn, ud);
+                if (!extra_entry(&rec->extra[i], name, s->fields, s->nfields, rec->present, tmp, &e))
+                        continue;
+                r = fn(&e, ud);
                 if (r)
                         return r;
         }
-        for (size_t i = 0; i < rec->nrows; i++) {
-                const struct nprocfs_row *row = nprocfs_rec_row(rec, i);
-                size_t n = row->key.len == 0 ? fmt_u64(path, i)
-                           : (s->flags & NPROCFS_S_KEYS_VERBATIM)
-                                   ? verbatim(row->key.ptr, row->key.len, path, i)
-                                   : normalize(row->key.ptr, row->key.len, path, NAME_MAX_LEN);
+        return 0;
+}
+
+int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
+        char tmp[NPROCFS_VALUE_SIZE], name[NPROCFS_NAME_SIZE], path[2 * NPROCFS_NAME_SIZE];
+        int r = nprocfs_rec_foreach_fields(rec, fn, ud);
+
+        for (size_t i = 0; r == 0 && i < rec->nrows; i++) {
+                size_t n = nprocfs_row_name(rec, i, path), m = nprocfs_row_nentries(rec, i);
 
                 if (n == 0)
                         continue;
                 path[n++] = '/';
-                for (unsigned j = 0; j < s->nrow_fields; j++) {
-                        const struct nprocfs_field *f = &s->row_fields[j];
-                        struct nprocfs_entry e = {
-                                .path = path, .path_len = n + f->name_len, .field = f, .key = row->key
-                        };
-
-                        if (!nprocfs_row_has(row, j))
+                for (size_t j = 0; j < m; j++) {
+                        struct nprocfs_entry e;
+                        if (!nprocfs_row_entry(rec, i, j, name, tmp, &e))
                                 continue;
-                        memcpy(path + n, f->name, f->name_len + 1);
-                        format_value(f, row, tmp, &e.value, &e.value_len);
+                        memcpy(path + n, e.path, e.path_len);
+                        path[n + e.path_len] = 0;
+                        e.path = path;
+                        e.path_len += n;
                         r = fn(&e, ud);
                         if (r)
-                                return r;
-                }
-                for (size_t j = row->extra_first; j < (size_t)row->extra_first + row->nextra && j < rec->nextra; j++) {
-                        r = emit_extra(&rec->extra[j], path, n, s->row_fields, s->nrow_fields, &row->present, tmp, fn,
-                                       ud);
-                        if (r)
-                                return r;
+                                break;
                 }
         }
-        return 0;
+        return r;
 }
 
 /* True when another row of the table shares f's key (a column of a line). */
