@@ -41,17 +41,21 @@ out=$("$NPROCFS" --help 2>&1)
 [[ "$out" == *"at most 3600000"* ]] || fail "--help does not give the TTL's bound: $out"
 
 # the largest TTL, and one with leading zeros (decimal, not octal)
+# the daemon logs "serving" just after the mount appears: give it a moment
+logged() {
+        local i
+        for ((i = 0; i < 100; i++)); do
+                grep -qF "$1" "$LOG" && return 0
+                sleep 0.05
+        done
+        return 1
+}
 start_fs --root "$FIXTURES/linux-2.6" -o ttl=3600000
-grep -q "(ttl 3600000 ms)" "$LOG" || fail "ttl=3600000: $(cat "$LOG")"
+logged "(ttl 3600000 ms)" || fail "ttl=3600000: $(cat "$LOG")"
 expect meminfo/memtotal_bytes 2097152000
 stop_fs
 start_fs --root "$FIXTURES/linux-2.6" -o ttl=010
-# the daemon logs "serving" just after the mount appears: give it a moment
-for ((i = 0; i < 100; i++)); do
-        grep -q "(ttl 10 ms)" "$LOG" && break
-        sleep 0.05
-done
-grep -q "(ttl 10 ms)" "$LOG" || fail "ttl=010: $(cat "$LOG")"
+logged "(ttl 10 ms)" || fail "ttl=010: $(cat "$LOG")"
 stop_fs
 
 # ---- SOURCE MOUNTPOINT ----------------------------------------------------
