@@ -387,7 +387,82 @@ static void scratch_trim(struct builder *b, struct nprocfs_rec *rec) {
 }
 
 /* The snapshot of a parsed record; NULL only when out of memory. */
-static struct snap *snap_build(struct builder *b, unsigned si, const struct nprocfs_rec *rec, int64_t parsed,
+/* The rows of rec as s keeps them (struct snap_rows): each row's name,
+ * found by a hash; a row whose name is no name, or one the file's own
+ * entries or an earlier row hold, has none (the walker's first wins).
+ * 0, -ENOMEM, or -EFBIG when the rows cannot be numbered. */
+static int rows_build(struct snap *s, struct nprocfs_rec *rec) {
+        size_t n = rec->nrows, stride = 0, hcap = 16, nlen = 0, ncap = 4096;
+        struct snap_rows *rw;
+        char name[NPROCFS_NAME_SIZE];
+
+        for (size_t i = 0; i < n; i++) {
+                size_t m = nprocfs_row_nentries(rec, i);
+                if (m > stride)
+                        stride = m;
+        }
+        if (stride == 0)
+                stride = 1;
+        if (n >= SNAP_ROW || n * stride >= NONE - SNAP_CELL)
+                return -EFBIG;
+        while (hcap < 2 * n)
+                hcap *= 2;
+        rw = calloc(1, sizeof(*rw));
+        if (!rw)
+                return -ENOMEM;
+        rw->hash = calloc(hcap, sizeof(*rw->hash));
+        rw->name = malloc((n ? n : 1) * sizeof(*rw->name));
+        rw->name_len = malloc((n ? n : 1) * sizeof(*rw->name_len));
+        rw->names = malloc(ncap);
+        if (!rw->hash || !rw->name || !rw->name_len || !rw->names)
+                goto nomem;
+        rw->rec = rec;
+        rw->n = (uint32_t)n;
+        rw->stride = (uint32_t)stride;
+        rw->hmask = (uint32_t)(hcap - 1);
+        s->rows = rw;
+        for (size_t i = 0; i < n; i++) {
+                size_t len = nprocfs_row_name(rec, i, name), h;
+
+                rw->name_len[i] = 0;
+                rw->name[i] = (uint32_t)nlen;
+                if (!valid_name(name, len) || snap_find(s, 0, name, len) != NONE)
+                        continue;
+                if (nlen + len + 1 > ncap) {
+                        char *v;
+                        while (nlen + len + 1 > ncap)
+                                ncap *= 2;
+                        v = realloc(rw->names, ncap);
+                        if (!v)
+                                goto nomem;
+                        rw->names = v;
+                }
+                memcpy(rw->names + nlen, name, len + 1);
+                rw->name_len[i] = (uint16_t)len;
+                nlen += len + 1;
+                h = name_hash(0, name, len) & rw->hmask;
+                while (rw->hash[h])
+                        h = (h + 1) & rw->hmask;
+                rw->hash[h] = (uint32_t)i + 1;
+        }
+        return 0;
+nomem:
+        s->rows = NULL;
+        rw->rec = NULL;
+        free(rw->hash);
+        free(rw->name);
+        free(rw->name_len);
+        free(rw->names);
+        free(rw);
+        return -ENOMEM;
+}
+
+/* Whether a snapshot of rec keeps its rows typed (and so takes rec). */
+static bool rows_lazy(const struct nprocfs_rec *rec) {
+        return rec->nrows > 0;
+}
+
+static struct snap *snap_build(struct builder *b, unsigned si, struct nprocfs_rec *rec, int64_t parsed,
                                const struct timespec *mtime) {
         size_t head = ALIGN8(sizeof(struct snap)), ents, hash;
         struct snap *s;
@@ -396,7 +471,7 @@ static struct snap *snap_build(struct builder *b, unsigned si, const struct npro
                         atomic_load_explicit(&size_hint_arena[si], memory_order_relaxed));
 
         if (r == 0)
-                r = nprocfs_rec_foreach(rec, b_entry, b);
+                r = rows_lazy(rec) ? nprocfs_rec_foreach_fields(rec, b_entry, b) : nprocfs_rec_foreach(rec, b_entry, b);
         if (r == -ENOMEM)
                 return NULL;
         if (r < 0)
@@ -421,35 +496,117 @@ static struct snap *snap_build(struct builder *b, unsigned si, const struct npro
         s->ents = (const struct snap_ent *)(base + head);
         s->hash = (const uint32_t *)(base + head + ents);
         s->arena = base + head + ents + hash;
+        if (rows_lazy(rec)) {
+                r = rows_build(s, rec);
+                if (r < 0) {
+                        free(s);
+                        return r == -ENOMEM ? NULL : snap_error(-EIO, parsed, mtime);
+                }
+        }
         return s;
 }
 
 /* snap_build, then the scratch cut back to size (rec is read again later). */
-static struct snap *snap_build_trim(struct builder *b, unsigned si, struct nprocfs_rec *rec, int64_t parsed,
+static struct snap *snap_build_trim(struct builder *b, unsigned si, struct nprocfs_rec **slot, int64_t parsed,
                                     const struct timespec *mtime) {
-        struct snap *s = snap_build(b, si, rec, parsed, mtime);
-        scratch_trim(b, rec);
+        struct snap *s = snap_build(b, si, *slot, parsed, mtime);
+
+        if (s && s->rows) {
+                *slot = NULL; /* the snapshot's now: the next read makes another */
+                scratch_trim(b, NULL);
+        } else
+                scratch_trim(b, *slot);
         return s;
 }
 
 void snap_put(struct snap *s) {
-        if (s && atomic_fetch_sub(&s->refs, 1) == 1)
+        if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+                if (s->rows) {
+                        nprocfs_rec_free(s->rows->rec);
+                        free(s->rows->hash);
+                        free(s->rows->name);
+                        free(s->rows->name_len);
+                        free(s->rows->names);
+                        free(s->rows);
+                }
                 free(s);
+        }
+}
+
+/* ---- reading a snapshot ------------------------------------------------ */
+
+static bool is_row(const struct snap *s, uint32_t e) {
+        return s->rows && e >= SNAP_ROW && e < SNAP_ROW + s->rows->n;
+}
+
+static bool is_cell(const struct snap *s, uint32_t e) {
+        return s->rows && e >= SNAP_CELL && e != NONE && (e - SNAP_CELL) / s->rows->stride < s->rows->n;
+}
+
+/* Entry j of row i into e (t holds its name and, when value, its value). */
+static int cell(const struct snap *s, uint32_t i, uint32_t j, bool value, struct snap_text *t,
+                struct nprocfs_entry *e) {
+        return nprocfs_row_entry(s->rows->rec, i, j, t->name, value ? t->buf : NULL, e);
+}
+
+/* Whether entry j of row i exists and no entry before it in the row has
+ * its name (two unknown keys may name one entry: the first wins). */
+static bool cell_named(const struct snap *s, uint32_t i, uint32_t j, struct nprocfs_entry *e, char *name) {
+        const struct nprocfs_rec *rec = s->rows->rec;
+        char other[NPROCFS_NAME_SIZE];
+        struct nprocfs_entry o;
+
+        if (!nprocfs_row_entry(rec, i, j, name, NULL, e) || !valid_name(e->path, e->path_len))
+                return false;
+        if (j < rec->schema->nrow_fields)
+                return true; /* a field's name is its own (taken_name) */
+        for (uint32_t k = rec->schema->nrow_fields; k < j; k++)
+                if (nprocfs_row_entry(rec, i, k, other, NULL, &o) && o.path_len == e->path_len &&
+                    memcmp(o.path, e->path, e->path_len) == 0)
+                        return false;
+        return true;
 }
 
 uint32_t snap_find(const struct snap *s, uint32_t dir, const char *name, size_t len) {
         if (s->n == 0)
+                return NONE;
+        if (is_row(s, dir)) {
+                uint32_t i = dir - SNAP_ROW, m = (uint32_t)nprocfs_row_nentries(s->rows->rec, i);
+                char buf[NPROCFS_NAME_SIZE];
+                struct nprocfs_entry e;
+                for (uint32_t j = 0; j < m; j++)
+                        if (nprocfs_row_entry(s->rows->rec, i, j, buf, NULL, &e) && e.path_len == len &&
+                            memcmp(e.path, name, len) == 0)
+                                return cell_named(s, i, j, &e, buf) ? SNAP_CELL + i * s->rows->stride + j : NONE;
+                return NONE;
+        }
+        if (dir >= s->n)
                 return NONE;
         for (size_t i = name_hash(dir, name, len) & s->hmask;; i = (i + 1) & s->hmask) {
                 uint32_t x = s->hash[i];
                 const struct snap_ent *e;
 
                 if (!x)
-                        return NONE;
+                        break;
                 e = &s->ents[x - 1];
                 if (e->parent == dir && e->name_len == len && memcmp(s->arena + e->name, name, len) == 0)
                         return x - 1;
         }
+        if (dir == 0 && s->rows) {
+                const struct snap_rows *rw = s->rows;
+                for (size_t h = name_hash(0, name, len) & rw->hmask; rw->hash[h]; h = (h + 1) & rw->hmask) {
+                        uint32_t i = rw->hash[h] - 1;
+                        if (rw->name_len[i] == len && memcmp(rw->names + rw->name[i], name, len) == 0)
+                                return SNAP_ROW + i;
+                }
+        }
+        return NONE;
+}
+
+bool snap_is_dir(const struct snap *s, uint32_t e) {
+        if (e < s->n)
+                return s->ents[e].is_dir;
+        return is_row(s, e);
 }
 
 uint32_t snap_walk(const struct snap *s, const char *path, size_t len) {
@@ -462,7 +619,7 @@ uint32_t snap_walk(const struct snap *s, const char *path, size_t len) {
                 const char *slash = memchr(p, '/', (size_t)(end - p));
                 const char *ce = slash ? slash : end;
 
-                if (!s->ents[x].is_dir)
+                if (!snap_is_dir(s, x))
                         return NONE;
                 x = snap_find(s, x, p, (size_t)(ce - p));
                 if (x == NONE)
@@ -472,22 +629,146 @@ uint32_t snap_walk(const struct snap *s, const char *path, size_t len) {
         return x;
 }
 
+/* The first named row from row i on, or NONE. */
+static uint32_t row_from(const struct snap *s, uint32_t i) {
+        for (; s->rows && i < s->rows->n; i++)
+                if (s->rows->name_len[i] > 0)
+                        return SNAP_ROW + i;
+        return NONE;
+}
+
+/* The first entry of row i from j on, or NONE. */
+static uint32_t cell_from(const struct snap *s, uint32_t i, uint32_t j) {
+        uint32_t m = (uint32_t)nprocfs_row_nentries(s->rows->rec, i);
+        char buf[NPROCFS_NAME_SIZE];
+        struct nprocfs_entry e;
+
+        for (; j < m; j++)
+                if (cell_named(s, i, j, &e, buf))
+                        return SNAP_CELL + i * s->rows->stride + j;
+        return NONE;
+}
+
+uint32_t snap_first(const struct snap *s, uint32_t dir) {
+        if (is_row(s, dir))
+                return cell_from(s, dir - SNAP_ROW, 0);
+        if (dir >= s->n || !s->ents[dir].is_dir)
+                return NONE;
+        if (s->ents[dir].first != NONE)
+                return s->ents[dir].first;
+        return dir == 0 ? row_from(s, 0) : NONE;
+}
+
+uint32_t snap_next(const struct snap *s, uint32_t dir, uint32_t e) {
+        if (is_cell(s, e)) {
+                uint32_t v = e - SNAP_CELL;
+                return cell_from(s, v / s->rows->stride, v % s->rows->stride + 1);
+        }
+        if (is_row(s, e))
+                return row_from(s, e - SNAP_ROW + 1);
+        if (e >= s->n)
+                return NONE;
+        if (s->ents[e].next != NONE)
+                return s->ents[e].next;
+        return dir == 0 ? row_from(s, 0) : NONE;
+}
+
+static uint32_t snap_parent(const struct snap *s, uint32_t e) {
+        if (is_cell(s, e))
+                return SNAP_ROW + (e - SNAP_CELL) / s->rows->stride;
+        if (is_row(s, e))
+                return 0;
+        return e < s->n ? s->ents[e].parent : NONE;
+}
+
+void snap_name(const struct snap *s, uint32_t e, struct snap_text *t) {
+        struct nprocfs_entry en;
+
+        t->ptr = "";
+        t->len = 0;
+        if (is_cell(s, e)) {
+                uint32_t v = e - SNAP_CELL;
+                if (cell(s, v / s->rows->stride, v % s->rows->stride, false, t, &en)) {
+                        t->ptr = en.path;
+                        t->len = en.path_len;
+                }
+        } else if (is_row(s, e)) {
+                t->ptr = s->rows->names + s->rows->name[e - SNAP_ROW];
+                t->len = s->rows->name_len[e - SNAP_ROW];
+        } else if (e < s->n) {
+                t->ptr = s->arena + s->ents[e].name;
+                t->len = s->ents[e].name_len;
+        }
+}
+
+void snap_value(const struct snap *s, uint32_t e, struct snap_text *t) {
+        struct nprocfs_entry en;
+
+        t->ptr = "";
+        t->len = 0;
+        if (is_cell(s, e)) {
+                uint32_t v = e - SNAP_CELL;
+                if (cell(s, v / s->rows->stride, v % s->rows->stride, true, t, &en) && en.value) {
+                        t->ptr = en.value;
+                        t->len = en.value_len;
+                }
+        } else if (e < s->n && !s->ents[e].is_dir) {
+                t->ptr = s->arena + s->ents[e].value;
+                t->len = s->ents[e].size - 1;
+        }
+}
+
+const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e) {
+        struct nprocfs_entry en;
+        char buf[NPROCFS_NAME_SIZE];
+
+        if (is_cell(s, e)) {
+                uint32_t v = e - SNAP_CELL;
+                return nprocfs_row_entry(s->rows->rec, v / s->rows->stride, v % s->rows->stride, buf, NULL, &en)
+                               ? en.field
+                               : NULL;
+        }
+        return e < s->n ? s->ents[e].field : NULL;
+}
+
+struct nprocfs_str snap_key(const struct snap *s, uint32_t e) {
+        if (is_cell(s, e)) {
+                struct nprocfs_entry en;
+                char buf[NPROCFS_NAME_SIZE];
+                uint32_t v = e - SNAP_CELL;
+                if (nprocfs_row_entry(s->rows->rec, v / s->rows->stride, v % s->rows->stride, buf, NULL, &en))
+                        return en.key;
+                return (struct nprocfs_str){ "", 0 };
+        }
+        if (e < s->n)
+                return (struct nprocfs_str){ s->arena + s->ents[e].key, s->ents[e].key_len };
+        return (struct nprocfs_str){ "", 0 };
+}
+
 size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size) {
         size_t len = 0, pos;
+        struct snap_text *t = malloc(sizeof(*t));
 
-        for (uint32_t x = e; x != 0 && x != NONE; x = s->ents[x].parent)
-                len += s->ents[x].name_len + (len > 0);
-        if (len >= size)
+        if (!t)
                 return 0;
+        for (uint32_t x = e; x != 0 && x != NONE; x = snap_parent(s, x)) {
+                snap_name(s, x, t);
+                len += t->len + (len > 0);
+        }
+        if (len >= size) {
+                free(t);
+                return 0;
+        }
         buf[len] = 0;
         pos = len;
-        for (uint32_t x = e; x != 0 && x != NONE; x = s->ents[x].parent) {
-                const struct snap_ent *n = &s->ents[x];
+        for (uint32_t x = e; x != 0 && x != NONE; x = snap_parent(s, x)) {
+                snap_name(s, x, t);
                 if (pos < len)
                         buf[--pos] = '/';
-                pos -= n->name_len;
-                memcpy(buf + pos, s->arena + n->name, n->name_len);
+                pos -= t->len;
+                memcpy(buf + pos, t->ptr, t->len);
         }
+        free(t);
         return len;
 }
 
@@ -749,7 +1030,8 @@ int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret) {
                 proc_destroy(p);
                 return -ENOENT;
         }
-        s = r == 0 ? snap_build_trim(&sc->b, fs->stat_si, rec, now, &mt) : snap_error(reader_errno(r), now, &mt);
+        s = r == 0 ? snap_build_trim(&sc->b, fs->stat_si, &sc->recs[fs->stat_si], now, &mt)
+                   : snap_error(reader_errno(r), now, &mt);
         if (!s) {
                 proc_destroy(p);
                 return -ENOMEM;
@@ -958,7 +1240,7 @@ static struct snap *parse_source(struct fs *fs, struct proc *p, unsigned si) {
                 scratch_trim(&sc->b, rec);
                 return snap_error(reader_errno(r), t0, &mt);
         }
-        return snap_build_trim(&sc->b, si, rec, t0, &mt);
+        return snap_build_trim(&sc->b, si, &sc->recs[si], t0, &mt);
 }
 
 static bool fresh(const struct fs *fs, const struct snap *s, int64_t since, int64_t now) {

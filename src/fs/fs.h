@@ -105,6 +105,23 @@ struct snap_ent {
         uint8_t is_dir;
 };
 
+/* A table's rows are not built into entries: the snapshot keeps the typed
+ * record, and its entries are numbered past the built ones, named and
+ * formatted when asked (a 2,000-mapping smaps has 80,000 entries, and a
+ * read wants one). SNAP_ROW + i is row i's directory, SNAP_CELL + i *
+ * stride + j its entry j (nprocfs_row_entry). */
+#define SNAP_ROW  UINT32_C(0x40000000)
+#define SNAP_CELL UINT32_C(0x80000000)
+
+struct snap_rows {
+        struct nprocfs_rec *rec; /* owned */
+        uint32_t n, stride, hmask;
+        uint32_t *hash;     /* row name -> i + 1; 0 is empty */
+        uint32_t *name;     /* row i's name: offset in names */
+        uint16_t *name_len; /* 0: row i has no entry */
+        char *names;
+};
+
 /* Immutable once built, shared by reference count: a reader that holds one
  * (an open file, an open directory) sees one consistent parse. */
 struct snap {
@@ -116,6 +133,15 @@ struct snap {
         const struct snap_ent *ents;
         const uint32_t *hash; /* (parent, name) -> index + 1; 0 is empty */
         const char *arena;
+        struct snap_rows *rows; /* NULL: the file has none, or they were built */
+};
+
+/* An entry's text, made when asked: a value's, or a name's. */
+struct snap_text {
+        const char *ptr;
+        size_t len;
+        char name[NPROCFS_NAME_SIZE];
+        char buf[NPROCFS_VALUE_SIZE];
 };
 
 /* ---- process identities and their cached files (cache.c) ------------ */
@@ -329,6 +355,16 @@ uint32_t snap_find(const struct snap *s, uint32_t dir, const char *name, size_t 
 uint32_t snap_walk(const struct snap *s, const char *path, size_t len);
 /* The entry path of e (relative to the file's directory) into buf. */
 size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size);
+bool snap_is_dir(const struct snap *s, uint32_t e);
+/* The names of directory dir, in order: first, then next until NONE. */
+uint32_t snap_first(const struct snap *s, uint32_t dir);
+uint32_t snap_next(const struct snap *s, uint32_t dir, uint32_t e);
+/* Entry e's name, its value (without the final '\n'), its schema row and
+ * its source key, into t (valid while t and s are). */
+void snap_name(const struct snap *s, uint32_t e, struct snap_text *t);
+void snap_value(const struct snap *s, uint32_t e, struct snap_text *t);
+const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e);
+struct nprocfs_str snap_key(const struct snap *s, uint32_t e);
 double snap_ttl_left(const struct fs *fs, const struct snap *s);
 void cache_sweep(struct fs *fs);
 /* This thread's reusable status record (credentials). */

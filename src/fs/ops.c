@@ -70,8 +70,10 @@ struct fileh {
         atomic_uint refs;  /* release, and each read until its reply is out */
         struct node *node; /* referenced */
         struct snap *snap;
-        uint32_t ent;
+        const char *text; /* the value and its '\n': in snap, or in own */
+        size_t size;
         bool pinned; /* reads through the page cache (op_open) */
+        char own[];  /* a row's value, formatted at open */
 };
 
 static void handle_add(struct fs *fs, struct handle *h, bool dir) {
@@ -119,6 +121,17 @@ static pthread_mutex_t *value_lock(struct fs *fs, const struct node *n) {
 
 static bool in_file(const struct node *n) {
         return n->kind == K_DIR || n->kind == K_VALUE || n->kind == K_LINK;
+}
+
+/* The size of value ent of s, its '\n' counted (a row's is formatted to
+ * know it). */
+static uint64_t value_size(const struct snap *s, uint32_t ent) {
+        struct snap_text t;
+
+        if (ent < s->n)
+                return s->ents[ent].size;
+        snap_value(s, ent, &t);
+        return t.len + 1;
 }
 
 /* /proc's ptrace check guards it: a restricted file, or one field of a
@@ -389,7 +402,7 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                         ds = own;
                         ent = snap_walk(ds, n->path, n->path_len);
                 }
-                if (ent == NONE || ds->ents[ent].is_dir) {
+                if (ent == NONE || snap_is_dir(ds, ent)) {
                         snap_put(own);
                         return -ENOENT;
                 }
@@ -404,7 +417,7 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                         snap_put(own);
                         return 0;
                 }
-                size = ds->ents[ent].size;
+                size = value_size(ds, ent);
                 pthread_mutex_lock(value_lock(fs, n));
                 if (n->pins > 0)
                         size = n->pinned_size; /* open files read that much */
@@ -513,15 +526,17 @@ static int scope_child(struct fs *fs, const struct scope *sc, const char *name, 
 
 /* The path inside the file of a child of directory dir (a K_DIR). */
 static size_t child_path(const struct node *dir, const struct snap *ds, uint32_t ent, char *buf, size_t size) {
-        const struct snap_ent *e = &ds->ents[ent];
-        size_t sep = dir->path_len > 0, len = dir->path_len + sep + e->name_len;
+        struct snap_text t;
+        size_t sep = dir->path_len > 0, len;
 
+        snap_name(ds, ent, &t);
+        len = dir->path_len + sep + t.len;
         if (len >= size)
                 return SIZE_MAX;
         memcpy(buf, dir->path, dir->path_len);
         if (sep)
                 buf[dir->path_len] = '/';
-        memcpy(buf + dir->path_len + sep, ds->arena + e->name, e->name_len);
+        memcpy(buf + dir->path_len + sep, t.ptr, t.len);
         buf[len] = 0;
         return len;
 }
@@ -602,12 +617,12 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                 if (r < 0)
                         return vanished(fs, dir, r);
                 d = snap_walk(s, dir->path, dir->path_len);
-                x = d != NONE && s->ents[d].is_dir ? snap_find(s, d, name, len) : NONE;
+                x = d != NONE && snap_is_dir(s, d) ? snap_find(s, d, name, len) : NONE;
                 if (x == NONE) {
                         snap_put(s);
                         return -ENOENT;
                 }
-                *c = (struct child){ .kind = s->ents[x].is_dir ? K_DIR : K_VALUE, .schema = dir->schema, .ent = x };
+                *c = (struct child){ .kind = snap_is_dir(s, x) ? K_DIR : K_VALUE, .schema = dir->schema, .ent = x };
                 *ret_snap = s;
                 return 0;
         }
@@ -671,8 +686,8 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
         proc_unref(p); /* the node holds its own */
         if (!n)
                 return -ENOMEM;
-        if (c->kind == K_VALUE && ds->ents[c->ent].field)
-                n->access = ds->ents[c->ent].field->access;
+        if (c->kind == K_VALUE && snap_field(ds, c->ent))
+                n->access = snap_field(ds, c->ent)->access;
         r = node_attr(fs, req, n, c->kind == K_VALUE ? ds : NULL, c->ent, since, st, timeout);
         if (r < 0) {
                 nodes_unlookup(fs, n);
@@ -733,8 +748,12 @@ static const char *child_name(const struct dirh *d, const struct child *c, char 
         case K_NET:
                 return "net";
         default:
-                if (d->snap)
-                        return d->snap->arena + d->snap->ents[c->ent].name;
+                if (d->snap) {
+                        struct snap_text t;
+                        snap_name(d->snap, c->ent, &t);
+                        snprintf(buf, size, "%.*s", (int)t.len, t.ptr);
+                        return buf;
+                }
                 snprintf(buf, size, "%.*s", (int)(c->end - c->off), nprocfs_schemas[c->schema]->name + c->off);
                 return buf;
         }
@@ -832,7 +851,7 @@ static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct d
         if (r < 0)
                 return vanished(fs, n, r);
         sdir = snap_walk(s, n->path, n->path_len);
-        if (sdir == NONE || !s->ents[sdir].is_dir) {
+        if (sdir == NONE || !snap_is_dir(s, sdir)) {
                 snap_put(s);
                 return sdir == NONE ? -ENOENT : -ENOTDIR;
         }
@@ -840,8 +859,8 @@ static int fill_file_dir(struct fs *fs, fuse_req_t req, struct node *n, struct d
         d->snap = s;
         d->sdir = sdir;
         d->n = 0;
-        for (uint32_t x = s->ents[sdir].first; x != NONE; x = s->ents[x].next)
-                if (add_kid(d, (struct child){ .kind = s->ents[x].is_dir ? K_DIR : K_VALUE,
+        for (uint32_t x = snap_first(s, sdir); x != NONE; x = snap_next(s, sdir, x))
+                if (add_kid(d, (struct child){ .kind = snap_is_dir(s, x) ? K_DIR : K_VALUE,
                                                .schema = n->schema,
                                                .ent = x }) < 0)
                         return -ENOMEM;
@@ -1001,6 +1020,7 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 /* The text of link n (a K_LINK): the "target" entry of its parse, checked
  * as /proc checks its own links (the ptrace check). */
 static int file_link(struct fs *fs, fuse_req_t req, struct node *n, char *buf, size_t size) {
+        struct snap_text t;
         struct snap *s;
         uint32_t e;
         int r = node_check(fs, req, n, HIDEPID_NO_ACCESS);
@@ -1013,13 +1033,15 @@ static int file_link(struct fs *fs, fuse_req_t req, struct node *n, char *buf, s
         if (r < 0)
                 return vanished(fs, n, r);
         e = snap_find(s, 0, "target", 6);
-        if (e == NONE || s->ents[e].is_dir || s->ents[e].size - 1 >= size)
+        if (e != NONE && !snap_is_dir(s, e))
+                snap_value(s, e, &t);
+        if (e == NONE || snap_is_dir(s, e) || t.len >= size)
                 r = -ENOENT;
         else {
-                memcpy(buf, s->arena + s->ents[e].value, s->ents[e].size - 1);
-                buf[s->ents[e].size - 1] = 0;
+                memcpy(buf, t.ptr, t.len);
+                buf[t.len] = 0;
                 /* a NUL in a snapshot's text would cut it: no link holds one */
-                if (strlen(buf) != s->ents[e].size - 1)
+                if (strlen(buf) != t.len)
                         r = -EIO;
         }
         snap_put(s);
@@ -1107,7 +1129,7 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
                 struct fuse_entry_param e = { 0 };
                 const struct child *c = i >= 2 ? &d->kids[i - 2] : NULL;
                 struct node *child = NULL;
-                char namebuf[16];
+                char namebuf[NPROCFS_NAME_SIZE];
                 const char *name = i == 0 ? "." : i == 1 ? ".." : child_name(d, c, namebuf, sizeof(namebuf));
                 size_t need;
 
@@ -1237,7 +1259,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         struct node *n = nodes_get(fs, ino);
         struct fileh *h = NULL;
         struct snap *s = NULL;
+        struct snap_text t;
         uint32_t ent = NONE;
+        bool built = false;
         int r = !n ? -ENOENT : n->kind != K_VALUE ? -EISDIR : 0;
 
         if (r == 0 && ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)))
@@ -1252,11 +1276,16 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         }
         if (r == 0) {
                 ent = snap_walk(s, n->path, n->path_len);
-                if (ent == NONE || s->ents[ent].is_dir)
+                if (ent == NONE || snap_is_dir(s, ent))
                         r = -ENOENT;
         }
-        if (r == 0 && !(h = malloc(sizeof(*h))))
-                r = -ENOMEM;
+        if (r == 0) {
+                snap_value(s, ent, &t);
+                /* a built value is followed by its '\n' in the snapshot */
+                built = ent < s->n;
+                if (!(h = malloc(sizeof(*h) + (built ? 0 : t.len + 1))))
+                        r = -ENOMEM;
+        }
         if (r < 0) {
                 fuse_reply_err(req, -r);
                 snap_put(s);
@@ -1264,15 +1293,19 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
                 return;
         }
         /* from here the open file holds n and s */
-        *h = (struct fileh){ .node = n, .snap = s, .ent = ent };
+        *h = (struct fileh){ .node = n, .snap = s, .text = t.ptr, .size = t.len + 1 };
+        if (!built) {
+                memcpy(h->own, t.ptr, t.len);
+                h->own[t.len] = '\n';
+                h->text = h->own;
+        }
         atomic_init(&h->refs, 1);
         handle_add(fs, &h->h, false);
         fi->fh = (uintptr_t)h;
         fi->noflush = 1;
         if (!restricted(n)) { /* no copy of a secret in the page cache */
-                const struct snap_ent *e = &s->ents[ent];
                 bool keep = false;
-                h->pinned = value_pin(fs, n, e->size, content_hash(s->arena + e->value, e->size), &keep);
+                h->pinned = value_pin(fs, n, h->size, content_hash(h->text, h->size), &keep);
                 fi->keep_cache = h->pinned && keep;
         }
         fi->direct_io = !h->pinned;
@@ -1284,15 +1317,13 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi) {
         struct fs *fs = fs_of(req); /* a reply frees req */
         struct fileh *h = (struct fileh *)(uintptr_t)fi->fh;
-        const struct snap_ent *e = &h->snap->ents[h->ent];
 
         (void)ino;
         atomic_fetch_add(&h->refs, 1);
-        if (off < 0 || (uint64_t)off >= e->size)
+        if (off < 0 || (uint64_t)off >= h->size)
                 fuse_reply_buf(req, NULL, 0);
         else
-                fuse_reply_buf(req, h->snap->arena + e->value + off,
-                               size < e->size - (uint64_t)off ? size : e->size - (size_t)off);
+                fuse_reply_buf(req, h->text + off, size < h->size - (uint64_t)off ? size : h->size - (size_t)off);
         file_unref(fs, h);
 }
 
@@ -1319,7 +1350,7 @@ struct xattrs {
 
 static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xattrs *x) {
         const struct nprocfs_schema *s;
-        const struct snap_ent *se;
+        const struct nprocfs_field *f;
         struct nprocfs_entry e;
         char path[PATH_IN_MAX];
         struct snap *snap;
@@ -1351,22 +1382,21 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         if (r < 0)
                 return vanished(fs, n, r);
         ent = snap_walk(snap, n->path, n->path_len);
-        if (ent == NONE || snap->ents[ent].is_dir) {
+        if (ent == NONE || snap_is_dir(snap, ent) || !(f = snap_field(snap, ent))) {
                 snap_put(snap);
                 return -ENOENT;
         }
-        se = &snap->ents[ent];
         e = (struct nprocfs_entry){ .path = path,
                                     .path_len = snap_path(snap, ent, path, sizeof(path)),
                                     .value = "",
-                                    .field = se->field,
-                                    .key = { snap->arena + se->key, se->key_len } };
+                                    .field = f,
+                                    .key = snap_key(snap, ent) };
         nprocfs_entry_source(s, &e, x->source, sizeof(x->source));
         snap_put(snap);
-        x->value[0] = nprocfs_type_name((enum nprocfs_type)se->field->type);
-        x->value[1] = nprocfs_unit_name((enum nprocfs_unit)se->field->unit);
+        x->value[0] = nprocfs_type_name((enum nprocfs_type)f->type);
+        x->value[1] = nprocfs_unit_name((enum nprocfs_unit)f->unit);
         x->value[2] = x->source;
-        x->value[3] = se->field->doc ? se->field->doc : "";
+        x->value[3] = f->doc ? f->doc : "";
         return 0;
 }
 
