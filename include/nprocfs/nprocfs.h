@@ -472,6 +472,41 @@ struct nprocfs_kver {
 /* The kernel version of the root, from sys/kernel/osrelease. */
 int nprocfs_kernel_version(nprocfs_ctx *ctx, struct nprocfs_kver *ret);
 
+/* ---- the tree's layout ------------------------------------------------
+ * Which schema gives which name in which directory of the tree: the mount
+ * and nprocfs-dump both ask here, so the two show one layout. */
+
+/* A directory of the tree that holds files. */
+enum nprocfs_dir {
+        NPROCFS_DIR_ROOT,    /* the root: the system-wide files */
+        NPROCFS_DIR_PROCESS, /* <pid>/ */
+        NPROCFS_DIR_THREAD,  /* <pid>/task/<tid>/ */
+};
+
+/* What a schema gives in a directory. */
+enum nprocfs_child_kind {
+        NPROCFS_CHILD_FILE,   /* the file's directory of entries (status/) */
+        NPROCFS_CHILD_LINK,   /* a symbolic link (exe) */
+        NPROCFS_CHILD_SUBDIR, /* a directory of files its name goes through (net/ of net/tcp) */
+};
+
+struct nprocfs_child {
+        enum nprocfs_child_kind kind;
+        /* its name: the schema's name from off to end ("net/tcp" in the
+         * root: "net", 0 to 3; in net/: "tcp", 4 to 7) */
+        unsigned short off, end;
+};
+
+/* The name "task" of a process's directory of threads. */
+#define NPROCFS_TASK_DIR "task"
+
+/* What schema s gives in directory dir of a tree, below its subdirectory
+ * sub (sub_len 0: the directory itself), into c: true when it gives
+ * something. live: the tree is the kernel's own proc (a snapshot's root
+ * holds its own net/ files; a live root has net -> self/net instead). */
+bool nprocfs_tree_child(const struct nprocfs_schema *s, enum nprocfs_dir dir, bool live, const char *sub,
+                        size_t sub_len, struct nprocfs_child *c);
+
 /* ---- strict number parsing (also used by tools) ---------------------- */
 
 /* Base-10 unsigned, digits only, whole input: -EINVAL on anything else,

@@ -469,41 +469,23 @@ static struct scope scope_of(struct fs *fs, const struct node *n) {
         return sc;
 }
 
-static bool in_scope(const struct fs *fs, const struct nprocfs_schema *s, const struct scope *sc) {
-        if (sc->thread && !(s->flags & NPROCFS_S_TASK))
-                return false;
-        if (s->scope == sc->scope)
-                return true;
-        /* a snapshot's own net/: a live root has net -> self/net instead */
-        return sc->scope == NPROCFS_SCOPE_SYSTEM && !fs->root_live && (s->flags & NPROCFS_S_NET);
-}
-
-/* s's name below sc's prefix, or NULL when it is not below it. */
-static const char *rel_name(const struct nprocfs_schema *s, const struct scope *sc) {
-        if (sc->prefix_len == 0)
-                return s->name;
-        if (strncmp(s->name, sc->prefix, sc->prefix_len) != 0 || s->name[sc->prefix_len] != '/')
-                return NULL;
-        return s->name + sc->prefix_len + 1;
-}
-
 /* The child of sc that schema si gives, if any: the file (or link) itself,
- * or the subdirectory its name goes through. */
+ * or the subdirectory its name goes through (the tree's layout, which
+ * nprocfs-dump follows too). */
 static bool scope_entry(struct fs *fs, const struct scope *sc, unsigned si, struct child *c) {
-        const struct nprocfs_schema *s = nprocfs_schemas[si];
-        const char *rel, *slash;
-        size_t off;
+        enum nprocfs_dir dir = sc->scope == NPROCFS_SCOPE_SYSTEM ? NPROCFS_DIR_ROOT
+                               : sc->thread                      ? NPROCFS_DIR_THREAD
+                                                                 : NPROCFS_DIR_PROCESS;
+        struct nprocfs_child tc;
 
-        if (!in_scope(fs, s, sc) || !(rel = rel_name(s, sc)))
+        if (!nprocfs_tree_child(nprocfs_schemas[si], dir, fs->root_live, sc->prefix, sc->prefix_len, &tc))
                 return false;
-        slash = strchr(rel, '/');
-        off = (size_t)(rel - s->name);
-        *c = (struct child){ .kind = slash                                                ? K_SUBDIR
-                                     : s->grammar && s->grammar->shape == NPROCFS_SH_LINK ? K_LINK
-                                                                                          : K_DIR,
+        *c = (struct child){ .kind = tc.kind == NPROCFS_CHILD_SUBDIR ? K_SUBDIR
+                                     : tc.kind == NPROCFS_CHILD_LINK ? K_LINK
+                                                                     : K_DIR,
                              .schema = (uint8_t)si,
-                             .off = (uint16_t)off,
-                             .end = (uint16_t)(slash ? (size_t)(slash - s->name) : off + strlen(rel)) };
+                             .off = tc.off,
+                             .end = tc.end };
         return true;
 }
 
@@ -586,7 +568,7 @@ static int find_child(struct fs *fs, fuse_req_t req, struct node *dir, const cha
                 sc = scope_of(fs, dir);
                 return scope_child(fs, &sc, name, len, c);
         case K_PROC:
-                if (len == 4 && memcmp(name, "task", 4) == 0) {
+                if (len == strlen(NPROCFS_TASK_DIR) && memcmp(name, NPROCFS_TASK_DIR, len) == 0) {
                         r = proc_has_tasks(fs, dir->proc);
                         if (r <= 0)
                                 return r < 0 ? r : -ENOENT;
@@ -740,7 +722,7 @@ static const char *child_name(const struct dirh *d, const struct child *c, char 
                 snprintf(buf, size, "%d", (int)c->id);
                 return buf;
         case K_TASKS:
-                return "task";
+                return NPROCFS_TASK_DIR;
         case K_SELF:
                 return "self";
         case K_THREAD_SELF:

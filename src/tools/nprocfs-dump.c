@@ -207,13 +207,18 @@ static int dump_tasks(struct dump *d, pid_t pid, const char *prefix, const char 
         return 0;
 }
 
-/* Whether s is a file of the directory of pid/tid (pid 0: the root's),
- * as the tree has it: a snapshot's root has its own net/ too (a live one
- * has net -> self/net). */
+/* Whether s gives a name below sub (sub_len 0: in) the directory of
+ * pid/tid (pid 0: the root's), as the tree has it (nprocfs_tree_child). */
+static bool in_dir_below(const struct dump *d, const struct nprocfs_schema *s, pid_t pid, pid_t tid, const char *sub,
+                         size_t sub_len) {
+        enum nprocfs_dir dir = pid == 0 ? NPROCFS_DIR_ROOT : tid == 0 ? NPROCFS_DIR_PROCESS : NPROCFS_DIR_THREAD;
+        struct nprocfs_child c;
+
+        return nprocfs_tree_child(s, dir, nprocfs_ctx_is_live(d->ctx), sub, sub_len, &c);
+}
+
 static bool in_dir(const struct dump *d, const struct nprocfs_schema *s, pid_t pid, pid_t tid) {
-        if (pid == 0)
-                return s->scope == NPROCFS_SCOPE_SYSTEM || (!nprocfs_ctx_is_live(d->ctx) && (s->flags & NPROCFS_S_NET));
-        return s->scope == NPROCFS_SCOPE_PID && (tid == 0 || (s->flags & NPROCFS_S_TASK));
+        return in_dir_below(d, s, pid, tid, "", 0);
 }
 
 /* The path rest inside the directory of pid/tid: a file (whose name may
@@ -236,7 +241,7 @@ static int dump_named(struct dump *d, pid_t pid, pid_t tid, const char *prefix, 
                 return dump_file(d, *s, pid, tid, pre, rlen > nl ? rest + nl + 1 : "", false);
         }
         for (const struct nprocfs_schema *const *s = nprocfs_schemas; *s; s++) {
-                if (!in_dir(d, *s, pid, tid) || strncmp((*s)->name, rest, rlen) != 0 || (*s)->name[rlen] != '/')
+                if (rlen == 0 || !in_dir_below(d, *s, pid, tid, rest, rlen))
                         continue;
                 if (snprintf(pre, sizeof(pre), "%s%s/", prefix, (*s)->name) >= (int)sizeof(pre))
                         continue;
@@ -257,8 +262,8 @@ static int dump_proc(struct dump *d, pid_t pid, pid_t tid, const char *prefix, c
         r = nprocfs_proc_exists(d->ctx, pid, tid);
         if (r < 0)
                 return r == -ENOMEM ? r : -ENOENT;
-        if (len == 4 && memcmp(rest, "task", 4) == 0 && tid == 0) {
-                if (snprintf(pre, sizeof(pre), "%stask/", prefix) >= (int)sizeof(pre))
+        if (len == strlen(NPROCFS_TASK_DIR) && memcmp(rest, NPROCFS_TASK_DIR, len) == 0 && tid == 0) {
+                if (snprintf(pre, sizeof(pre), "%s" NPROCFS_TASK_DIR "/", prefix) >= (int)sizeof(pre))
                         return -ENAMETOOLONG;
                 return dump_tasks(d, pid, pre, slash ? slash + 1 : "");
         }
