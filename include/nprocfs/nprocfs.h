@@ -381,6 +381,11 @@ int nprocfs_rec_foreach(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void
 #define NPROCFS_NAME_SIZE  264  /* a name of the tree, with its NUL */
 #define NPROCFS_VALUE_SIZE 8200 /* room a value may be formatted in */
 
+/* The value of the record's field i (an index of schema->fields), as the
+ * walk gives it: formatted into tmp (NPROCFS_VALUE_SIZE bytes) or pointing
+ * into the record. 1, or 0 when the field is not in the source. */
+int nprocfs_rec_field_value(const struct nprocfs_rec *rec, unsigned i, char *tmp, const char **ret, size_t *ret_len);
+
 /* Walks the record's own entries (no row's). */
 int nprocfs_rec_foreach_fields(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *userdata);
 

@@ -50,6 +50,7 @@ struct builder {
         uint32_t last_dir;
         size_t last_len; /* of its path, the final '/' included; 0: none */
         char last_path[PATH_DIR_MAX];
+        const struct nprocfs_schema *schema; /* of the record being built */
 };
 
 /* How big the last snapshot of each schema was, so that the next one is
@@ -323,6 +324,13 @@ static int b_entry(const struct nprocfs_entry *e, void *ud) {
                         r = b_add(b, dir, p, len, false);
                         if (r < 0)
                                 return (int)r;
+                        if (e->field >= b->schema->fields && e->field < b->schema->fields + b->schema->nfields) {
+                                /* a field of the record: formatted when asked */
+                                b->ents[r].field = e->field;
+                                b->ents[r].value = (uint32_t)(e->field - b->schema->fields);
+                                b->ents[r].lazy = 1;
+                                return 0;
+                        }
                         v = b_arena(b, e->value_len + 1);
                         if (v >= 0 && e->key.len > 0)
                                 k = b_arena(b, e->key.len);
@@ -457,11 +465,6 @@ nomem:
         return -ENOMEM;
 }
 
-/* Whether a snapshot of rec keeps its rows typed (and so takes rec). */
-static bool rows_lazy(const struct nprocfs_rec *rec) {
-        return rec->nrows > 0;
-}
-
 static struct snap *snap_build(struct builder *b, unsigned si, struct nprocfs_rec *rec, int64_t parsed,
                                const struct timespec *mtime) {
         size_t head = ALIGN8(sizeof(struct snap)), ents, hash;
@@ -470,8 +473,9 @@ static struct snap *snap_build(struct builder *b, unsigned si, struct nprocfs_re
         int r = b_reset(b, atomic_load_explicit(&size_hint_n[si], memory_order_relaxed),
                         atomic_load_explicit(&size_hint_arena[si], memory_order_relaxed));
 
+        b->schema = rec->schema;
         if (r == 0)
-                r = rows_lazy(rec) ? nprocfs_rec_foreach_fields(rec, b_entry, b) : nprocfs_rec_foreach(rec, b_entry, b);
+                r = nprocfs_rec_foreach_fields(rec, b_entry, b);
         if (r == -ENOMEM)
                 return NULL;
         if (r < 0)
@@ -496,7 +500,8 @@ static struct snap *snap_build(struct builder *b, unsigned si, struct nprocfs_re
         s->ents = (const struct snap_ent *)(base + head);
         s->hash = (const uint32_t *)(base + head + ents);
         s->arena = base + head + ents + hash;
-        if (rows_lazy(rec)) {
+        s->rec = rec;
+        if (rec->nrows > 0) {
                 r = rows_build(s, rec);
                 if (r < 0) {
                         free(s);
@@ -511,7 +516,7 @@ static struct snap *snap_build_trim(struct builder *b, unsigned si, struct nproc
                                     const struct timespec *mtime) {
         struct snap *s = snap_build(b, si, *slot, parsed, mtime);
 
-        if (s && s->rows) {
+        if (s && s->rec) {
                 *slot = NULL; /* the snapshot's now: the next read makes another */
                 scratch_trim(b, NULL);
         } else
@@ -521,8 +526,8 @@ static struct snap *snap_build_trim(struct builder *b, unsigned si, struct nproc
 
 void snap_put(struct snap *s) {
         if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+                nprocfs_rec_free(s->rec);
                 if (s->rows) {
-                        nprocfs_rec_free(s->rows->rec);
                         free(s->rows->hash);
                         free(s->rows->name);
                         free(s->rows->name_len);
@@ -706,7 +711,13 @@ void snap_value(const struct snap *s, uint32_t e, struct snap_text *t) {
 
         t->ptr = "";
         t->len = 0;
-        if (is_cell(s, e)) {
+        t->newline = false;
+        if (e < s->n && s->ents[e].lazy) {
+                if (!nprocfs_rec_field_value(s->rec, s->ents[e].value, t->buf, &t->ptr, &t->len)) {
+                        t->ptr = "";
+                        t->len = 0;
+                }
+        } else if (is_cell(s, e)) {
                 uint32_t v = e - SNAP_CELL;
                 if (cell(s, v / s->rows->stride, v % s->rows->stride, true, t, &en) && en.value) {
                         t->ptr = en.value;
@@ -715,6 +726,7 @@ void snap_value(const struct snap *s, uint32_t e, struct snap_text *t) {
         } else if (e < s->n && !s->ents[e].is_dir) {
                 t->ptr = s->arena + s->ents[e].value;
                 t->len = s->ents[e].size - 1;
+                t->newline = true;
         }
 }
 

@@ -103,6 +103,7 @@ struct snap_ent {
         uint32_t key, key_len;             /* the source key (unknown keys, rows) */
         uint16_t name_len;
         uint8_t is_dir;
+        uint8_t lazy; /* a field of the record: value is its index, formatted when asked */
 };
 
 /* A table's rows are not built into entries: the snapshot keeps the typed
@@ -114,7 +115,7 @@ struct snap_ent {
 #define SNAP_CELL UINT32_C(0x80000000)
 
 struct snap_rows {
-        struct nprocfs_rec *rec; /* owned */
+        const struct nprocfs_rec *rec; /* the snapshot's */
         uint32_t n, stride, hmask;
         uint32_t *hash;     /* row name -> i + 1; 0 is empty */
         uint32_t *name;     /* row i's name: offset in names */
@@ -133,13 +134,15 @@ struct snap {
         const struct snap_ent *ents;
         const uint32_t *hash; /* (parent, name) -> index + 1; 0 is empty */
         const char *arena;
-        struct snap_rows *rows; /* NULL: the file has none, or they were built */
+        struct nprocfs_rec *rec; /* the typed record its values are formatted from; owned */
+        struct snap_rows *rows;  /* NULL: the file has none */
 };
 
 /* An entry's text, made when asked: a value's, or a name's. */
 struct snap_text {
         const char *ptr;
         size_t len;
+        bool newline; /* ptr[len] is the value's '\n', in the snapshot */
         char name[NPROCFS_NAME_SIZE];
         char buf[NPROCFS_VALUE_SIZE];
 };

@@ -128,7 +128,7 @@ static bool in_file(const struct node *n) {
 static uint64_t value_size(const struct snap *s, uint32_t ent) {
         struct snap_text t;
 
-        if (ent < s->n)
+        if (ent < s->n && !s->ents[ent].lazy)
                 return s->ents[ent].size;
         snap_value(s, ent, &t);
         return t.len + 1;
@@ -1264,7 +1264,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         if (r == 0) {
                 snap_value(s, ent, &t);
                 /* a built value is followed by its '\n' in the snapshot */
-                built = ent < s->n;
+                built = t.newline;
                 if (!(h = malloc(sizeof(*h) + (built ? 0 : t.len + 1))))
                         r = -ENOMEM;
         }

@@ -361,6 +361,13 @@ int nprocfs_row_entry(const struct nprocfs_rec *rec, size_t i, size_t j, char *n
         return extra_entry(&rec->extra[x], name, s->row_fields, s->nrow_fields, &row->present, tmp, e);
 }
 
+int nprocfs_rec_field_value(const struct nprocfs_rec *rec, unsigned i, char *tmp, const char **ret, size_t *ret_len) {
+        if (i >= rec->schema->nfields || !nprocfs_rec_has(rec, i))
+                return 0;
+        format_value(&rec->schema->fields[i], rec, tmp, ret, ret_len);
+        return 1;
+}
+
 int nprocfs_rec_foreach_fields(const struct nprocfs_rec *rec, nprocfs_entry_fn fn, void *ud) {
         const struct nprocfs_schema *s = rec->schema;
         char tmp[NPROCFS_VALUE_SIZE], name[NPROCFS_NAME_SIZE];
