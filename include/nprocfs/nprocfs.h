@@ -120,6 +120,7 @@ enum nprocfs_conv {
         NPROCFS_C_MAJOR_DEC,    /* ... -> 0 */
         NPROCFS_C_MINOR_DEC,    /* ... -> 21 */
         NPROCFS_C_UNESCAPE,     /* a string with octal escapes (\040 for a blank), decoded in place */
+        NPROCFS_C_COMMAS,       /* a list split on commas only: "pnfs=not configured" stays one item */
         NPROCFS_C__COUNT
 };
 

@@ -363,6 +363,33 @@ static int unescape(const struct nprocfs_field *f, char *s, size_t len, const st
         return 0;
 }
 
+/* A comma-separated list whose items may hold blanks (NFS's "pnfs=not
+ * configured"): one item per line, in place. Blanks around an item are
+ * no part of it, and an empty item (",,") is none. */
+static int commas(const struct nprocfs_field *f, char *s, size_t len, const struct nprocfs_env *env, void *dst) {
+        size_t o = 0, i = 0;
+
+        (void)f, (void)env;
+        while (i < len) {
+                size_t b, e;
+
+                while (i < len && (s[i] == ',' || s[i] == ' ' || s[i] == '\t'))
+                        i++;
+                for (b = i; i < len && s[i] != ','; i++)
+                        ;
+                for (e = i; e > b && (s[e - 1] == ' ' || s[e - 1] == '\t');)
+                        e--;
+                if (e == b)
+                        continue;
+                if (o > 0)
+                        s[o++] = '\n';
+                memmove(s + o, s + b, e - b);
+                o += e - b;
+        }
+        *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, o };
+        return 0;
+}
+
 const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
         [NPROCFS_C_RANGE_START] = range_part, [NPROCFS_C_RANGE_END] = range_part,
         [NPROCFS_C_RANGE_SIZE] = range_part,  [NPROCFS_C_PERM_R] = perm_letter,
@@ -379,7 +406,7 @@ const np_decode_fn np_decoders[NPROCFS_C__COUNT] = {
         [NPROCFS_C_PAIR_A] = hex_pair,        [NPROCFS_C_PAIR_B] = hex_pair,
         [NPROCFS_C_PAIR_TICKS] = hex_pair,    [NPROCFS_C_DEV_DEC] = dev_dec_part,
         [NPROCFS_C_MAJOR_DEC] = dev_dec_part, [NPROCFS_C_MINOR_DEC] = dev_dec_part,
-        [NPROCFS_C_UNESCAPE] = unescape,
+        [NPROCFS_C_UNESCAPE] = unescape,      [NPROCFS_C_COMMAS] = commas,
 };
 
 bool np_decoder_takes_empty(enum nprocfs_conv c) {

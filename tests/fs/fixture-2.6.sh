@@ -24,7 +24,7 @@ expect net/tcp/1/tx_queue 16
 expect net/tcp/1/rx_queue 32
 expect net/tcp/1/uid 1000
 expect_ls 1 cmdline stat statm status
-expect_ls 4242 cmdline cwd exe fd io limits maps root smaps stat statm status task
+expect_ls 4242 cmdline cwd exe fd io limits maps mountstats root smaps stat statm status task
 expect_ls 4242/task 4242
 expect_ls 4242/task/4242 stat status
 expect_ls 4242/limits max_address_space max_core_file_size max_cpu_time max_data_size max_file_locks \
@@ -129,12 +129,25 @@ expect cpuinfo/0/model_name "Intel(R) Xeon(R) CPU            5130  @ 2.00GHz"
 expect cpuinfo/0/cache_size_bytes 4194304
 expect cpuinfo/1/core_id 1
 expect cpuinfo/1/bogomips 3999.50
+# 4242/mountstats: an NFSv3 mount of 2.6.18 (statvers=1.0) at line 5, row 4 (fixtures/README.md)
+expect_ls 4242/mountstats 0 1 2 3 4 5
+expect 4242/mountstats/4/device 192.0.2.10:/export/home
+expect 4242/mountstats/4/statvers 1.0
+expect 4242/mountstats/4/age_ns 3600000000000   # line 7: "age:\t3600"
+expect 4242/mountstats/4/vfsopen 1005           # line 10, the 5th event
+expect 4242/mountstats/4/delay 1025             # ... the 25th, the last of statvers 1.0
+expect 4242/mountstats/4/serverread_bytes 1052672 # line 11, the 5th
+expect 4242/mountstats/4/sec $'flavor=1\npseudoflavor=1'
+expect 4242/mountstats/4/xprt "tcp 800 1 1 0 0 2000 2000 0 4000 0"
+[ "$(grep -c . "$MNT/4242/mountstats/4/per_op")" -eq 22 ] || fail "4242/mountstats/4/per_op: not the 22 NFSv3 procedures"
+expect 4242/mountstats/5/mount_point /boot      # line 38, after the NFS block
 
 # what the 2.6 kernel does not have is absent, never a made-up value
 for f in 1/comm 4242/comm 1/limits 1/io 1/task 4242/limits/max_realtime_timeout meminfo/memavailable_bytes \
         4242/status/vmswap_bytes 4242/status/umask 1/stat/exit_code stat/cpu0/guest_ns self thread-self net/tcp6 net/tcp/2 \
         1/smaps 4242/smaps_rollup 4242/task/4242/smaps 4242/smaps/pss_bytes 4242/smaps/swap_bytes \
-        4242/smaps/00400000-00401000/pss_bytes 4242/smaps/00400000-00401000/vmflags cpuinfo/0/bugs 4242/mountinfo; do
+        4242/smaps/00400000-00401000/pss_bytes 4242/smaps/00400000-00401000/vmflags cpuinfo/0/bugs 4242/mountinfo \
+        1/mountstats 4242/mountstats/4/pnfs_read 4242/mountstats/4/nfsv4 4242/mountstats/0/statvers; do
         expect_errno "$f" "No such file or directory"
 done
 
@@ -162,12 +175,15 @@ done
 # 410, maps: 7 mappings, 6 of 15 entries (with a pathname) and 1 of 14; smaps: 6 of 14 + 6 keys, 1 of
 # 13 + 6, and uss_bytes, rss_bytes (141); cpuinfo: 2 processors of 22 keys (44); fd: 0 with target,
 # type, path, deleted, pos, flags; 1 and 3 with target, type, inode (12; exe, cwd, root are symlinks);
-# net/tcp: 2 sockets of 21 fields (42)
-[ "$(find "$MNT" -type f | wc -l)" = 753 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 753"
+# net/tcp: 2 sockets of 21 fields (42); mountstats: 5 mounts of 3 and the NFS one of 47 (device,
+# mount_point, fstype, statvers, opts, age_ns, caps, sec, 25 events, 8 bytes, 4 of the RPC line, xprt,
+# per_op: 62)
+[ "$(find "$MNT" -type f | wc -l)" = 815 ] || fail "find -type f: $(find "$MNT" -type f | wc -l) files, want 815"
 [ "$(find "$MNT" -type l | wc -l)" = 3 ] || fail "find -type l: $(find "$MNT" -type l | wc -l) links, want 3"
 # / 8 system dirs (stat: cpu cpu0 cpu1), 1 + 4, 4242 + 6 + 15 limit rows + task/4242/{stat,status},
-# 4242/smaps + 7 mappings, cpuinfo + 2 processors, fd with 0, 1, 3, net with tcp and its 2 rows
-[ "$(find "$MNT" -type d | wc -l)" = 67 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 67"
+# 4242/smaps + 7 mappings, cpuinfo + 2 processors, fd with 0, 1, 3, net with tcp and its 2 rows,
+# 4242/mountstats + 6 mounts
+[ "$(find "$MNT" -type d | wc -l)" = 74 ] || fail "find -type d: $(find "$MNT" -type d | wc -l) directories, want 74"
 
 # extended attributes: type, unit, source, doc
 xa() { getfattr --absolute-names --only-values -n "user.nprocfs.$2" "$MNT/$1" 2>&1; }

@@ -9,9 +9,9 @@ need_cmd python3
 start_fs --root "$FIXTURES/linux-6.18"
 
 expect_ls "" 1 10322 10324 10330 cpuinfo loadavg meminfo net osrelease self stat thread-self uptime
-expect_ls 1 cmdline comm limits mountinfo net stat statm status task
-expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps mountinfo net ns root smaps smaps_rollup stat statm status task
-expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps mountinfo net ns root smaps smaps_rollup stat statm status task
+expect_ls 1 cmdline comm limits mountinfo mountstats net stat statm status task
+expect_ls 10322 auxv cmdline comm cwd exe fd io limits maps mountinfo mountstats net ns root smaps smaps_rollup stat statm status task
+expect_ls 10324 auxv cmdline comm cwd environ exe fd io limits maps mountinfo mountstats net ns root smaps smaps_rollup stat statm status task
 expect_ls 1/task 1 59 60 61 62 63 64 65 68 69 75 76 78
 expect_ls 10330/task 10330 10336 10337 10338
 expect_ls 10330/task/10336 cmdline comm io stat statm status
@@ -99,11 +99,20 @@ expect 10324/mountinfo/27/source /dev/vda
 expect 10324/mountinfo/27/super_options rw,discard,resv_strict,resuid=65534,resgid=65534
 expect 10324/mountinfo/22/mount_point /proc
 expect 10324/mountinfo/22/dev 0:21
+# 10324/mountstats (third capture): a row per line, by place; line 6 "device /dev/vda mounted on / with fstype ext4"
+[ "$(ls "$MNT/10324/mountstats" | wc -l)" -eq 19 ] || fail "10324/mountstats: $(ls "$MNT/10324/mountstats" | wc -l) rows, want 19"
+expect_ls 10324/mountstats/5 device fstype mount_point
+expect 10324/mountstats/5/device /dev/vda
+expect 10324/mountstats/5/mount_point /
+expect 10324/mountstats/5/fstype ext4
+expect 10330/mountstats/18/mount_point /sys/fs/cgroup/unified # line 19, the last
+[ "$(stat -c %a "$MNT/10324/mountstats/5/fstype")" = 400 ] || fail "mountstats: mode $(stat -c %a "$MNT/10324/mountstats/5/fstype")"
 
-# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo)
+# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo);
+# mountstats has no statistics for these mounts, and no thread has one
 for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2 1/smaps 1/smaps_rollup \
         10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2 10324/mountinfo/28 \
-        10330/task/10336/mountinfo; do
+        10330/task/10336/mountinfo 10324/mountstats/19 10324/mountstats/5/statvers 10330/task/10336/mountstats; do
         expect_errno "$f" "No such file or directory"
 done
 # started 347.93 s after btime 1795303096

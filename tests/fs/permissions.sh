@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # -o allow_other under root must not leak: a process's entries carry its
-# owner, and the files /proc restricts (environ, io) are refused to callers
-# /proc would refuse. Targets and callers run as other uids (setpriv); for
-# every caller, target and file, the mount answers as /proc does, and a few
-# answers are spelled out: same ids read, another gid, another uid, a
-# target with more capabilities, an undumpable target are refused.
+# owner, and the files /proc restricts (environ, io; mountstats by its mode
+# alone) are refused to callers /proc would refuse. Targets and callers run
+# as other uids (setpriv); for every caller, target and file, the mount
+# answers as /proc does, and a few answers are spelled out: same ids read,
+# another gid, another uid, a target with more capabilities, an undumpable
+# target are refused.
 . "$(dirname "$0")/lib.sh"
 need_fuse
 need_cmd setpriv
@@ -43,7 +44,8 @@ done
 [ "$(stat -c %a "$MNT/${TGT[same]}/status/name")" = 444 ] || fail "status/name: mode"
 
 # every caller, target and file: the mount answers as /proc does
-declare -A SRC=([environ/count]=environ [environ/vars]=environ [io/rchar_bytes]=io [status/name]=status [stat/comm]=stat)
+declare -A SRC=([environ/count]=environ [environ/vars]=environ [io/rchar_bytes]=io [status/name]=status [stat/comm]=stat
+        [mountstats/0/fstype]=mountstats)
 for caller in "0 0" "$U1 $G1" "$U1 $G2" "$U2 $U2"; do
         for t in same othergid root caps undumpable; do
                 p=${TGT[$t]}
@@ -76,6 +78,12 @@ mine() { # uid gid path: ok, or the error
 [ "$(mine $U2 $U2 "${TGT[same]}/io/rchar_bytes")" = "Permission denied" ] || fail "another uid: io not refused"
 [ "$(mine $U2 $U2 "${TGT[same]}/status/name")" = ok ] || fail "another uid: status refused"
 [ "$(mine $U2 $U2 "${TGT[root]}/stat/comm")" = ok ] || fail "another uid: root's stat refused"
+# mountstats is 0400 but its open checks no ptrace access: the owner reads it
+# where environ is refused, another uid does not
+[ "$(mine $U1 $G1 "${TGT[caps]}/mountstats/0/fstype")" = ok ] || fail "more capabilities: mountstats refused"
+[ "$(mine $U1 $G1 "${TGT[othergid]}/mountstats/0/fstype")" = ok ] || fail "another gid: mountstats refused"
+[ "$(mine $U2 $U2 "${TGT[same]}/mountstats/0/fstype")" = "Permission denied" ] || fail "another uid: mountstats not refused"
+[ "$(stat -c %a "$MNT/${TGT[same]}/mountstats/0/fstype")" = 400 ] || fail "mountstats/0/fstype: mode"
 # listing, lookups and attributes of a refused directory leak nothing either
 as $U1 $G1 ls "$MNT/${TGT[othergid]}/environ" >/dev/null 2>&1 && fail "another gid: environ listed"
 as $U1 $G1 stat "$MNT/${TGT[othergid]}/environ/count" >/dev/null 2>&1 && fail "another gid: environ/count stat"
