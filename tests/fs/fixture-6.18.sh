@@ -100,10 +100,11 @@ expect 10324/mountinfo/27/super_options rw,discard,resv_strict,resuid=65534,resg
 expect 10324/mountinfo/22/mount_point /proc
 expect 10324/mountinfo/22/dev 0:21
 
-# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo)
+# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo,
+# pagemap: fixtures/README.md)
 for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2 1/smaps 1/smaps_rollup \
         10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2 10324/mountinfo/28 \
-        10330/task/10336/mountinfo; do
+        10330/task/10336/mountinfo 10324/pagemap 10324/pagemap/present_pages; do
         expect_errno "$f" "No such file or directory"
 done
 # started 347.93 s after btime 1795303096
