@@ -181,6 +181,7 @@ enum nprocfs_schema_flags {
 
 struct nprocfs_rec;
 struct nprocfs_env;
+struct nprocfs_ctx;
 
 struct nprocfs_schema {
         const char *name; /* the tree's directory name: the /proc file's name */
@@ -202,6 +203,11 @@ struct nprocfs_schema {
         uint8_t flags; /* enum nprocfs_schema_flags */
         uint16_t mode; /* permission bits of the source in /proc (0444, 0400) */
         uint8_t name_len;
+        /* The reader of a file that is not read whole, NULL for the others:
+         * it makes the source parse takes, in rec's buffer, from path (the
+         * file below the root, "<pid>/pagemap") and returns its length, or
+         * a negative errno. pagemap's reads its words per mapping of maps. */
+        ssize_t (*read)(struct nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
 };
 
 /* Process states, indexed by the enum value of stat/state and status/state. */

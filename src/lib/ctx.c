@@ -189,7 +189,7 @@ static int open_errno(int e) {
         return e == ESRCH || e == EINVAL ? -ENOENT : -e;
 }
 
-static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
+static int open_source(nprocfs_ctx *ctx, const char *path, uint64_t max, size_t *ret_size) {
         char self[32];
         struct stat st;
         int pfd, fd;
@@ -212,7 +212,7 @@ static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
                 fd = errno == ESRCH ? -ENOENT : -errno;
         else if (!S_ISREG(st.st_mode))
                 fd = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-        else if ((uint64_t)st.st_size > ctx->max_file)
+        else if ((uint64_t)st.st_size > max)
                 fd = -EFBIG;
         else {
                 snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
@@ -229,7 +229,7 @@ static int open_source(nprocfs_ctx *ctx, const char *path, size_t *ret_size) {
 static ssize_t read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t *cap) {
         size_t size = 0;
         ssize_t n;
-        int fd = open_source(ctx, path, &size);
+        int fd = open_source(ctx, path, ctx->max_file, &size);
 
         if (fd < 0)
                 return fd;
@@ -247,13 +247,26 @@ ssize_t nprocfs_read_path(nprocfs_ctx *ctx, const char *path, char **buf, size_t
         return read_path(ctx, path, buf, cap);
 }
 
-ssize_t np_ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec) {
+ssize_t np_ctx_read_whole(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec) {
         ssize_t n = read_path(ctx, path, &rec->buf, &rec->cap);
 
         rec->len = n < 0 ? 0 : (size_t)n;
         if (rec->buf)
                 rec->buf[rec->len] = 0;
         return n;
+}
+
+ssize_t np_ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec) {
+        return rec->schema->read ? rec->schema->read(ctx, path, rec) : np_ctx_read_whole(ctx, path, rec);
+}
+
+int np_ctx_open_file(nprocfs_ctx *ctx, const char *path, uint64_t max, size_t *ret_size) {
+        size_t size = 0;
+        int fd = open_source(ctx, path, max, &size);
+
+        if (fd >= 0)
+                *ret_size = size;
+        return fd;
 }
 
 /* ---- machine constants ---------------------------------------------- */

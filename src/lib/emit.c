@@ -448,8 +448,11 @@ int nprocfs_entry_source(const struct nprocfs_schema *s, const struct nprocfs_en
         /* a row's keyed field: the key of its line in the row's block */
         if (is_row && f->key_len > 0)
                 return snprintf(buf, size, "%s%s:%s", dir, s->path, f->key);
-        if (is_row)
+        /* a row's column; or, with none, a value of the row as a whole */
+        if (is_row && f->pos)
                 return snprintf(buf, size, "%s%s:%.*s[%u]", dir, s->path, (int)e->key.len, e->key.ptr, f->pos);
+        if (is_row)
+                return snprintf(buf, size, "%s%s:%.*s", dir, s->path, (int)e->key.len, e->key.ptr);
         if (f->key_len == 0)
                 return f->pos ? snprintf(buf, size, "%s%s:%u", dir, s->path, f->pos)
                               : snprintf(buf, size, "%s%s", dir, s->path);

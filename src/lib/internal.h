@@ -198,7 +198,20 @@ void np_ctx_disable_openat2(nprocfs_ctx *ctx);
 /* Parses a snapshot's .nprocfs-machine into env (values it lacks stay). */
 void np_machine_parse(const char *buf, size_t len, struct nprocfs_env *env);
 
-/* Reads the whole file path of ctx's root into rec's buffer. */
+/* Makes the source of rec's schema from path of ctx's root, in rec's
+ * buffer: the schema's own reader where it has one (pagemap), else the
+ * whole file, as np_ctx_read_whole(). */
 ssize_t np_ctx_read_into(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
+
+/* Reads the whole file path of ctx's root into rec's buffer. */
+ssize_t np_ctx_read_whole(nprocfs_ctx *ctx, const char *path, struct nprocfs_rec *rec);
+
+/* Opens path of ctx's root for reading as every source is opened (a
+ * regular file only, never blocking on a FIFO, never opening a device),
+ * for a reader that takes parts of it with pread: refused (-EFBIG) only
+ * past max bytes, not past the context's size limit. *ret_size is its size
+ * where it has one (a snapshot's file), else 0. A file descriptor the
+ * caller closes, or a negative errno (-ENOENT for a process that is gone). */
+int np_ctx_open_file(nprocfs_ctx *ctx, const char *path, uint64_t max, size_t *ret_size);
 
 #endif

@@ -366,8 +366,10 @@ static int dump_path(struct dump *d, const char *path) {
 static void print_source(const struct nprocfs_schema *s, const struct nprocfs_field *f, bool row) {
         if (row && f->key_len)
                 printf("key %s of a row", f->key);
-        else if (row)
+        else if (row && f->pos)
                 printf("column %u of a row", f->pos);
+        else if (row)
+                printf("derived, per row");
         else if (f->key_len)
                 printf("key %s%s", f->key, "");
         else if (f->pos)

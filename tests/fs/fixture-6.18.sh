@@ -108,11 +108,12 @@ expect 10324/mountstats/5/fstype ext4
 expect 10330/mountstats/18/mount_point /sys/fs/cgroup/unified # line 19, the last
 [ "$(stat -c %a "$MNT/10324/mountstats/5/fstype")" = 400 ] || fail "mountstats: mode $(stat -c %a "$MNT/10324/mountstats/5/fstype")"
 
-# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo);
-# mountstats has no statistics for these mounts, and no thread has one
+# what the capture could not read (pid 1's io) or left out (environ, mount 28, any thread's mountinfo,
+# pagemap: fixtures/README.md); mountstats has no statistics for these mounts, and no thread has one
 for f in 1/io 1/environ 10322/environ 10330/environ 10324/task/10324/environ/nope 10324/task/2 1/smaps 1/smaps_rollup \
         10324/smaps/7f3104ae1000-7f3104ae4000/pathname cpuinfo/0/vmx_flags cpuinfo/2 10324/mountinfo/28 \
-        10330/task/10336/mountinfo 10324/mountstats/19 10324/mountstats/5/statvers 10330/task/10336/mountstats; do
+        10330/task/10336/mountinfo 10324/mountstats/19 10324/mountstats/5/statvers 10330/task/10336/mountstats \
+        10324/pagemap 10324/pagemap/present_pages; do
         expect_errno "$f" "No such file or directory"
 done
 # started 347.93 s after btime 1795303096

@@ -75,7 +75,8 @@ PTRACE_STAT = {"startcode", "endcode", "startstack", "kstkesp", "kstkeip", "wcha
                "start_brk", "arg_start", "arg_end", "env_start", "env_end", "exit_code"}
 
 
-RESTRICTED_FILES = {"environ", "io", "maps", "smaps", "smaps_rollup", "auxv", "fd", "ns", "exe", "cwd", "root"}
+RESTRICTED_FILES = {"environ", "io", "maps", "smaps", "smaps_rollup", "auxv", "fd", "ns", "exe", "cwd", "root",
+                    "pagemap"}
 
 
 def restricted(rel):

@@ -1,5 +1,6 @@
 /* No allocation in steady state: reading stat, status, statm and io of a
- * process again into the same record reuses the record's buffers. Linked
+ * process again into the same record reuses the record's buffers, and so
+ * does pagemap's reader. Linked
  * with --wrap for malloc, realloc and calloc (see meson.build), so every call
  * the library makes is counted here before it goes to the real allocator. */
 #include <unistd.h>
@@ -118,12 +119,33 @@ static void test_parsing_again_allocates_nothing(void **state) {
         assert_int_equal(allocations, before);
 }
 
+/* pagemap's reader makes its source in the record's buffer alone (maps,
+ * each mapping's share of the cap, the runs): a page costs no allocation,
+ * and a read again none at all. The snapshot's words do not change, as a
+ * live process's may between two reads. */
+static void test_pagemap_read_again_allocates_nothing(void **state) {
+        struct nprocfs_pid_pagemap m = NPROCFS_REC_INIT(pid_pagemap);
+        nprocfs_ctx *ctx = open_tree("pagemap-6.18");
+        size_t before;
+
+        (void)state;
+        assert_int_equal(nprocfs_rec_read(ctx, &m.rec, 300, 0), 0);
+        before = allocations;
+        for (int i = 0; i < 100; i++)
+                assert_int_equal(nprocfs_rec_read(ctx, &m.rec, 300, 0), 0);
+        assert_int_equal(allocations, before);
+        assert_int_equal(m.present_pages, 18);
+        nprocfs_rec_release(&m.rec);
+        nprocfs_close(ctx);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_the_first_read_allocates_the_buffers),
                 cmocka_unit_test(test_a_second_read_allocates_nothing),
                 cmocka_unit_test(test_a_hundred_more_reads_allocate_nothing),
                 cmocka_unit_test(test_parsing_again_allocates_nothing),
+                cmocka_unit_test(test_pagemap_read_again_allocates_nothing),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
