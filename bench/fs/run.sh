@@ -12,7 +12,7 @@
 #
 #   bench/fs/run.sh                       # the full run: about 25 minutes
 #   QUICK=1 bench/fs/run.sh               # fewer rounds, a 60 s memory loop
-#   ROUNDS=31 SCAN_ROUNDS=15 SPAWN=2000 MEM_SPAWN=5000 MEM_SECONDS=600 bench/fs/run.sh
+#   ROUNDS=31 SCAN_ROUNDS=15 SPAWN=2000 MEM_SPAWN=5000 MEM_SECONDS=600 MEM_FIRST_MAX=1800 bench/fs/run.sh
 #
 # Everything it mounts is unmounted, and every process it starts is ended,
 # on any exit. Each benchmark process runs under timeout(1).
@@ -27,6 +27,7 @@ SCAN_ROUNDS=${SCAN_ROUNDS:-15}
 SPAWN=${SPAWN:-2000}
 MEM_SPAWN=${MEM_SPAWN:-5000}
 MEM_SECONDS=${MEM_SECONDS:-600}
+MEM_FIRST_MAX=${MEM_FIRST_MAX:-1800} # how long the first whole pass may last
 EVERY=${EVERY:-30}
 TRACE_MS=${TRACE_MS:-2000}
 TRACE=${TRACE:-1}
@@ -155,8 +156,8 @@ for name in nullfs nullfs-cache nullfs-best nullfs-t0 nprocfs nprocfs-cold; do u
 mount_fs mem "$NPROCFS"
 log=$OUT/mem.txt
 echo "== $BENCH --tests walk --spawn $MEM_SPAWN --walk-seconds $MEM_SECONDS --every $EVERY"
-timeout -k 30 $((MEM_SECONDS + 2400)) "$BENCH" --tests walk --nprocfs "$TOP/mem" --daemon-pid "${DAEMON[mem]}" \
-        --spawn "$MEM_SPAWN" --first-pass-max 1800 --walk-seconds "$MEM_SECONDS" --every "$EVERY" | tee "$log"
+timeout -k 30 $((MEM_SECONDS + MEM_FIRST_MAX + 600)) "$BENCH" --tests walk --nprocfs "$TOP/mem" --daemon-pid "${DAEMON[mem]}" \
+        --spawn "$MEM_SPAWN" --first-pass-max "$MEM_FIRST_MAX" --walk-seconds "$MEM_SECONDS" --every "$EVERY" | tee "$log"
 unmount mem
 echo
 
