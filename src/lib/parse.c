@@ -234,6 +234,9 @@ int np_wide_mask(char *s, size_t len, struct nprocfs_str *ret) {
                 return -EINVAL;
         /* the zeros and commas before the first set bit, most of a wide
          * mask: whole zero groups a word at a time */
+        while (len - i > 18 && np_load8(s + i) == NP_BYTES('0') && np_load8(s + i + 9) == NP_BYTES('0') &&
+               s[i + 8] == ',' && s[i + 17] == ',')
+                i += 18;
         while (len - i > 9 && np_load8(s + i) == NP_BYTES('0') && s[i + 8] == ',')
                 i += 9;
         while (i < len && (s[i] == '0' || s[i] == ','))

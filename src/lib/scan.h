@@ -190,6 +190,11 @@ static NP_ALWAYS_INLINE uint64_t np_word_nonhex(uint64_t x) {
         return ((not_digit & not_letter) | x) & NP_BYTES(0x80);
 }
 
+/* ... that is not 0 */
+static NP_ALWAYS_INLINE uint64_t np_word_nonzero(uint64_t x) {
+        return (((x & NP_BYTES(0x7f)) + NP_BYTES(0x7f)) | x) & NP_BYTES(0x80);
+}
+
 /* How many bytes lead the first one m flags (8 if none). */
 static NP_ALWAYS_INLINE unsigned np_word_run(uint64_t m) {
         return m ? (unsigned)__builtin_ctzll(m) >> 3 : 8;
@@ -222,6 +227,15 @@ static NP_ALWAYS_INLINE char *np_scan_hex(char *q, const char *e, uint64_t *ret)
         uint64_t v = 0;
         unsigned d;
 
+        /* a mask of status: 16 digits and no more */
+        if (NP_WORDS && e - q >= 16) {
+                uint64_t x = np_load8(q), y = np_load8(q + 8);
+
+                if ((np_word_nonhex(x) | np_word_nonhex(y)) == 0 && np_hex1[(unsigned char)q[16]] == 0) {
+                        *ret = np_word_hex(x, 8) << 32 | np_word_hex(y, 8);
+                        return q + 16;
+                }
+        }
         while (NP_WORDS && e - q >= 7) {
                 uint64_t x = np_load8(q);
                 unsigned n = np_word_run(np_word_nonhex(x));
@@ -241,8 +255,18 @@ static NP_ALWAYS_INLINE char *np_scan_hex(char *q, const char *e, uint64_t *ret)
         return q;
 }
 
-/* The first byte from q on that is no blank or tab. */
-static NP_ALWAYS_INLINE char *np_skip_blanks(char *q) {
+/* The first byte from q on that is no blank or tab; e is the buffer's end.
+ * The blanks of a size in status and meminfo ("%8lu kB" after a tab) are
+ * skipped a word at a time: a byte of x ^ "        " is 0 where x has a
+ * blank. */
+static NP_ALWAYS_INLINE char *np_skip_blanks(char *q, const char *e) {
+        if (*q == '\t')
+                q++;
+        if (NP_WORDS && *q == ' ' && e - q >= 8) {
+                uint64_t x = np_load8(q) ^ NP_BYTES(' ');
+
+                q += x ? (unsigned)__builtin_ctzll(x) >> 3 : 8;
+        }
         while (*q == ' ' || *q == '\t')
                 q++;
         return q;
@@ -508,15 +532,28 @@ static NP_ALWAYS_INLINE char *np_line_after(char *t, char *end) {
         return end;
 }
 
+/* The end of the line at val: its '\n', or end. A short line (most whole-
+ * line values of status) in the word at val. */
+static NP_ALWAYS_INLINE char *np_line_end(char *val, char *end) {
+        char *le;
+
+        if (NP_WORDS && end - val >= 8) {
+                uint64_t nl = ~np_word_nonzero(np_load8(val) ^ NP_BYTES('\n')) & NP_BYTES(0x80);
+
+                if (nl)
+                        return val + ((unsigned)__builtin_ctzll(nl) >> 3);
+        }
+        le = memchr(val, '\n', (size_t)(end - val));
+        return le ? le : end;
+}
+
 /* The run of one row i whose value is the whole line at val, as set_line()
  * (parse.c) assigns it. Returns the line after it. */
 static NP_ALWAYS_INLINE char *np_key_line(struct np_keyed *x, const struct nprocfs_field *fields, size_t i, char *val) {
         const struct nprocfs_field *f = &fields[i];
-        char *le = memchr(val, '\n', (size_t)(x->end - val)), *next, *dst = (char *)x->rec + f->offset;
+        char *le = np_line_end(val, x->end), *next, *dst = (char *)x->rec + f->offset;
         size_t vlen;
 
-        if (!le)
-                le = x->end;
         next = le == x->end ? le : le + 1;
         vlen = (size_t)(le - val);
         if (f->conv == NPROCFS_C_LINE) {
@@ -592,8 +629,8 @@ static NP_ALWAYS_INLINE bool np_key_col(struct np_keyed *x, const struct nprocfs
                 if (c->cur[0] == '\t' && (unsigned)(unsigned char)c->cur[1] - '0' <= 9)
                         t = c->cur + 1;
                 else {
-                        for (t = np_skip_blanks(c->cur); *t == '/';)
-                                t = np_skip_blanks(t + 1);
+                        for (t = np_skip_blanks(c->cur, end); *t == '/';)
+                                t = np_skip_blanks(t + 1, end);
                         if (NP_UNLIKELY(t == end || np_col_class[(unsigned char)*t] != NP_B_TOK))
                                 return false;
                 }
