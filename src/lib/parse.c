@@ -438,7 +438,7 @@ static int find_key_from(const struct nprocfs_schema *s, const char *key, size_t
 static size_t key_end(const struct nprocfs_field *f, size_t nfields, size_t i) {
         size_t last = i + 1;
 
-        while (last < nfields && np_same_key(&f[last], &f[i]))
+        while (last < nfields && np_same_key_rt(&f[last], &f[i]))
                 last++;
         return last;
 }

@@ -329,9 +329,20 @@ static NP_ALWAYS_INLINE char *np_scan_token(unsigned op, char *p, const char *e,
 
 /* ---- what rows are to each other ---------------------------------------- */
 
-/* Whether row a has the key of row b. */
+/* Whether row a has the key of row b: what the compiler folds for
+ * constant rows. */
 static NP_ALWAYS_INLINE bool np_same_key(const struct nprocfs_field *a, const struct nprocfs_field *b) {
         return a->key_len == b->key_len && (a->key == b->key || memcmp(a->key, b->key, a->key_len) == 0);
+}
+
+/* ... for rows that are not constants: their first and last bytes tell
+ * most neighbouring keys apart without a memcmp (rchar, wchar, syscr). */
+static NP_ALWAYS_INLINE bool np_same_key_rt(const struct nprocfs_field *a, const struct nprocfs_field *b) {
+        size_t n = a->key_len;
+
+        return n == b->key_len &&
+               (a->key == b->key ||
+                (n > 0 && a->key[0] == b->key[0] && a->key[n - 1] == b->key[n - 1] && memcmp(a->key, b->key, n) == 0));
 }
 
 /* Rows that read one column into a u64 the same way (a mask and its list of
@@ -589,9 +600,10 @@ static NP_ALWAYS_INLINE char *np_key_line(struct np_keyed *x, const struct nproc
 
 /* The end of the run of rows of row i's key, if it has at most 8 rows;
  * else 0. A chain of tests the compiler folds where i is a constant. */
-static NP_ALWAYS_INLINE size_t np_run_end(const struct nprocfs_field *fields, size_t n, size_t i) {
+static NP_ALWAYS_INLINE size_t np_run_end(const struct nprocfs_field *fields, size_t n, size_t i, bool expand) {
         for (size_t k = 1; k <= 8; k++)
-                if (i + k >= n || !np_same_key(&fields[i + k], &fields[i]))
+                if (i + k >= n ||
+                    !(expand ? np_same_key(&fields[i + k], &fields[i]) : np_same_key_rt(&fields[i + k], &fields[i])))
                         return i + k;
         return 0;
 }
@@ -688,11 +700,11 @@ static NP_ALWAYS_INLINE bool np_key_col(struct np_keyed *x, const struct nprocfs
 static NP_ALWAYS_INLINE char *np_key_run(struct np_keyed *x, const struct nprocfs_field *fields, size_t n, size_t i,
                                          char *p, bool expand) {
         const struct nprocfs_field *f = &fields[i];
-        const size_t last = np_run_end(fields, n, i);
+        const size_t last = np_run_end(fields, n, i, expand);
         struct np_key_cols c;
         char *val;
 
-        if ((i > 0 && np_same_key(f, &fields[i - 1])) || f->key_len == 0)
+        if ((i > 0 && (expand ? np_same_key(f, &fields[i - 1]) : np_same_key_rt(f, &fields[i - 1]))) || f->key_len == 0)
                 return p;
         if (NP_UNLIKELY(!np_key_at(x, f, p))) {
                 /* the line of a later row, as np_keyed_other() found: this
