@@ -533,6 +533,12 @@ static int assign_rows(struct nprocfs_rec *rec, size_t first, size_t end, char *
         return set_columns(rec, first, end, val, (size_t)(le - val), env);
 }
 
+char *np_col_start(char *q, const char *e) {
+        while (np_col_class[(unsigned char)*q] == NP_B_SEP)
+                q++;
+        return q == e || np_col_class[(unsigned char)*q] != NP_B_TOK ? NULL : q;
+}
+
 int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                     const struct nprocfs_env *env, size_t *hint) {
         int i = find_key(rec->schema, key, klen, *hint);

@@ -37,6 +37,7 @@
 #endif
 
 #define NP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NP_LIKELY(x)   __builtin_expect(!!(x), 1)
 
 enum np_op {
         NP_OP_FIELD_SET, /* np_field_set() on the token */
@@ -255,22 +256,24 @@ static NP_ALWAYS_INLINE char *np_scan_hex(char *q, const char *e, uint64_t *ret)
         return q;
 }
 
-/* The first byte from q on that is no blank or tab; e is the buffer's end.
- * The blanks of a size in status and meminfo ("%8lu kB" after a tab) are
+/* The first byte from q on that is no blank; e is the buffer's end. The
+ * blanks of a size in status and meminfo ("%8lu kB" after a tab) are
  * skipped a word at a time: a byte of x ^ "        " is 0 where x has a
  * blank. */
-static NP_ALWAYS_INLINE char *np_skip_blanks(char *q, const char *e) {
-        if (*q == '\t')
-                q++;
-        if (NP_WORDS && *q == ' ' && e - q >= 8) {
+static NP_ALWAYS_INLINE char *np_skip_spaces(char *q, const char *e) {
+        if (NP_WORDS && e - q >= 8) {
                 uint64_t x = np_load8(q) ^ NP_BYTES(' ');
 
                 q += x ? (unsigned)__builtin_ctzll(x) >> 3 : 8;
         }
-        while (*q == ' ' || *q == '\t')
+        while (*q == ' ')
                 q++;
         return q;
 }
+
+/* The first byte from q on that is no separator of a keyed value (a blank,
+ * a tab, '/'), if it starts a token; else NULL. */
+char *np_col_start(char *q, const char *e);
 
 /* Reads the token at p (a byte of class NP_B_TOK, before e) as op, not
  * NP_OP_FIELD_SET, and returns its end, with the value in *ret; NULL when
@@ -316,7 +319,9 @@ static NP_ALWAYS_INLINE char *np_scan_token(unsigned op, char *p, const char *e,
                 q = np_scan_decimal(p, &v);
                 break;
         }
-        if (NP_UNLIKELY(q == p || (q != e && cls[(unsigned char)*q] == NP_B_TOK)))
+        /* *e is readable: the byte's class first, the end only where it
+         * is a token's */
+        if (NP_UNLIKELY(q == p || (cls[(unsigned char)*q] == NP_B_TOK && q != e)))
                 return NULL;
         /* 20 digits fit where they are at most UINT64_MAX's (rsslim of a
          * process without a limit), and then v did not wrap */
@@ -415,7 +420,7 @@ static NP_ALWAYS_INLINE bool np_set_token(void *base, uint64_t *present, const s
 
 /* The end of the token at p. */
 static NP_ALWAYS_INLINE char *np_pos_token_end(const struct np_pos *x, char *p) {
-        while (p != x->e && x->cls[(unsigned char)*p] == NP_B_TOK)
+        while (x->cls[(unsigned char)*p] == NP_B_TOK && p != x->e)
                 p++;
         return p;
 }
@@ -637,22 +642,24 @@ static NP_ALWAYS_INLINE bool np_key_col(struct np_keyed *x, const struct nprocfs
         if (g->pos >= 7 || !np_reads_only(g))
                 return false;
         if (g->pos == c->col) {
-                /* the kernel's one tab before a number, or blanks */
-                if (c->cur[0] == '\t' && (unsigned)(unsigned char)c->cur[1] - '0' <= 9)
-                        t = c->cur + 1;
-                else {
-                        for (t = np_skip_blanks(c->cur, end); *t == '/';)
-                                t = np_skip_blanks(t + 1, end);
-                        if (NP_UNLIKELY(t == end || np_col_class[(unsigned char)*t] != NP_B_TOK))
-                                return false;
-                }
+                /* the one separator the kernel writes before a column (a tab,
+                 * ": ", "/"), the blanks that pad a size, or anything else
+                 * the general way */
+                t = c->cur;
+                if (NP_LIKELY(*t == '\t' || *t == ' ' || *t == '/'))
+                        t++;
+                if (*t == ' ')
+                        t = np_skip_spaces(t, end);
+                if (NP_UNLIKELY(np_col_class[(unsigned char)*t] != NP_B_TOK || t == end) &&
+                    !(t = np_col_start(c->cur, end)))
+                        return false;
                 if (op != NP_OP_FIELD_SET) {
                         if (NP_UNLIKELY(!(q = np_scan_token(op, t, end, np_col_class, &v))))
                                 return false;
                 } else {
                         if (g->conv == NPROCFS_C_KB)
                                 return false;
-                        for (q = t; q != end && np_col_class[(unsigned char)*q] == NP_B_TOK; q++)
+                        for (q = t; np_col_class[(unsigned char)*q] == NP_B_TOK && q != end; q++)
                                 ;
                 }
                 c->tok = t, c->toklen = (size_t)(q - t), c->tokcol = g->pos;
@@ -660,7 +667,7 @@ static NP_ALWAYS_INLINE bool np_key_col(struct np_keyed *x, const struct nprocfs
                 if (g->conv == NPROCFS_C_KB) {
                         /* " kB" as the kernel writes it */
                         if (NP_UNLIKELY(q[0] != ' ' || q[1] != 'k' || q[2] != 'B' ||
-                                        (q + 3 != end && np_col_class[(unsigned char)q[3]] == NP_B_TOK)))
+                                        (np_col_class[(unsigned char)q[3]] == NP_B_TOK && q + 3 != end)))
                                 return false;
                         q += 3;
                         c->col++;
