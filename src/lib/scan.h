@@ -648,7 +648,8 @@ static NP_ALWAYS_INLINE bool np_key_col(struct np_keyed *x, const struct nprocfs
                 t = c->cur;
                 if (NP_LIKELY(*t == '\t' || *t == ' ' || *t == '/'))
                         t++;
-                if (*t == ' ')
+                /* (a kB row's value is padded, as a rule; others are not) */
+                if (g->conv == NPROCFS_C_KB ? NP_LIKELY(*t == ' ') : NP_UNLIKELY(*t == ' '))
                         t = np_skip_spaces(t, end);
                 if (NP_UNLIKELY(np_col_class[(unsigned char)*t] != NP_B_TOK || t == end) &&
                     !(t = np_col_start(c->cur, end)))
