@@ -161,10 +161,11 @@ extern const uint8_t np_state1[256];
 size_t np_list_items(char *s, size_t len);
 int np_wide_mask(char *s, size_t len, struct nprocfs_str *ret);
 
-/* Hex masks (16 digits in status) are read a word at a time where eight
- * bytes of the buffer are left, its bytes in memory order (the first one
- * lowest); elsewhere, on a big-endian machine, and for decimal numbers,
- * mostly of one to a few digits, a byte at a time. */
+/* A mask's hex digits (16 in status), the padding of a size and the end of
+ * a short line are read a word at a time where the buffer has the bytes,
+ * those of a word in memory order (the first one lowest); elsewhere, and
+ * on a big-endian machine, a byte at a time. Decimal numbers, mostly of one
+ * to a few digits, are read a byte at a time. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define NP_WORDS 1
 #else
@@ -279,8 +280,8 @@ char *np_col_start(char *q, const char *e);
  * NP_OP_FIELD_SET, and returns its end, with the value in *ret; NULL when
  * it is not op's plain form (np_field_set() then decides). The token runs
  * to the first byte of another class in cls, or to e; *e is NUL or '\n'.
- * At most 19 decimal digits (18 signed), 16 hex and 21 octal ones: those
- * cannot overflow. */
+ * At most 19 decimal digits (18 signed), 16 hex and 21 octal ones, which
+ * cannot overflow; and 20 decimal ones that are at most UINT64_MAX's. */
 static NP_ALWAYS_INLINE char *np_scan_token(unsigned op, char *p, const char *e, const uint8_t *cls, uint64_t *ret) {
         char *q;
         uint64_t v = 0;
@@ -316,6 +317,12 @@ static NP_ALWAYS_INLINE char *np_scan_token(unsigned op, char *p, const char *e,
                 max = 18;
                 /* fall through */
         default:
+                /* a number of one digit, most of stat: its end is p[1]'s
+                 * class (*e is readable, and ends a token unless it is NUL) */
+                if ((v = (unsigned)(unsigned char)*p - '0') <= 9 && cls[(unsigned char)p[1]] != NP_B_TOK) {
+                        *ret = neg ? 0 - v : v;
+                        return p + 1;
+                }
                 q = np_scan_decimal(p, &v);
                 break;
         }
