@@ -159,21 +159,27 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
 /* Parses "Key<sep> value" lines (status, meminfo, io, /proc/stat scalars)
  * into rec: whole-key match against the schema's keys, columns by pos,
  * unknown keys kept. other_line, when not NULL, sees each line first and
- * returns 1 if it handled it, 0 to let the table handle it, or an error. */
+ * returns 1 if it handled it, 0 to let the table handle it, or an error.
+ * A schema's own parse may instead expand this parser's row reader for
+ * each of its rows (src/lib/rows-gen.h, as pid_status.c does): the same
+ * result, fewer instructions. */
 int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
                    int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                                      const struct nprocfs_env *env));
 
 /* Assigns the value of one "key value" line to the rows with that key, or
  * keeps it as an unknown key. hint is where the search for the key starts
- * (the row after the previous line's). */
+ * (the row after the previous line's). val[vlen] is NUL or '\n' (the line
+ * is one of a record's buffer). */
 int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                     const struct nprocfs_env *env, size_t *hint);
 
 /* Assigns the tokens of s[0..len), split on any byte of seps, to the fields
- * whose pos is first_pos, first_pos + 1, ... Fields past the last token are
+ * whose pos is first_pos, first_pos + 1, ... (fields sorted by pos; those
+ * before first_pos are not for this line). Fields past the last token are
  * absent. -EIO if fewer than min_tokens tokens, or a token is bad. present
- * is the bitmap to mark (a record's or a row's). */
+ * is the bitmap to mark (a record's or a row's). s[len] is NUL or '\n',
+ * and not in seps (s is a record's buffer, or a line of it). */
 int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields, char *s,
                         size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
                         const struct nprocfs_env *env);

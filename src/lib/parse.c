@@ -7,23 +7,19 @@
 #include <stdio.h>
 
 #include "internal.h"
+#include "scan.h"
 
 const char *const nprocfs_words_state[] = {
         "running", "sleeping", "disk_sleep", "zombie", "stopped", "tracing_stop",
         "dead",    "wakekill", "waking",     "parked", "idle",    NULL,
 };
 
-/* The kernel's state letters, in the order of nprocfs_words_state; 'x' is
- * the pre-3.x spelling of dead. */
-static int state_index(char c) {
-        static const char letters[] = "RSDZTtXKWPI";
-        if (c == 'x')
-                return 6;
-        for (int i = 0; letters[i]; i++)
-                if (letters[i] == c)
-                        return i;
-        return -1;
-}
+/* 1 + the index in nprocfs_words_state of each state letter the kernel
+ * writes, 0 for any other byte; 'x' is the pre-3.x spelling of dead. */
+const uint8_t np_state1[256] = {
+        ['R'] = 1, ['S'] = 2, ['D'] = 3, ['Z'] = 4, ['T'] = 5,  ['t'] = 6,
+        ['X'] = 7, ['x'] = 7, ['K'] = 8, ['W'] = 9, ['P'] = 10, ['I'] = 11,
+};
 
 /* nprocfs_parse_u64(), inlined by the parsers here: an exported function
  * is not, in a -fPIC build. */
@@ -32,24 +28,16 @@ static inline int parse_u64(const char *s, size_t len, uint64_t *ret) {
 
         if (len == 0)
                 return -EINVAL;
-        /* 19 digits cannot overflow: only longer input needs the check */
-        if (len <= 19) {
-                for (size_t i = 0; i < len; i++) {
-                        unsigned d = (unsigned char)s[i] - '0';
-                        if (d > 9)
-                                return -EINVAL;
-                        v = v * 10 + d;
-                }
-                *ret = v;
-                return 0;
-        }
         for (size_t i = 0; i < len; i++) {
                 unsigned d = (unsigned char)s[i] - '0';
                 if (d > 9)
                         return -EINVAL;
-                if (v > (UINT64_MAX - d) / 10)
+                /* 19 digits cannot overflow: past them the check fails at
+                 * the first digit that would */
+                if (i < 19)
+                        v = v * 10 + d;
+                else if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v))
                         return -ERANGE;
-                v = v * 10 + d;
         }
         *ret = v;
         return 0;
@@ -78,14 +66,14 @@ int nprocfs_parse_i64(const char *s, size_t len, int64_t *ret) {
 
 /* 1 + the value of each hex digit, 0 for any other byte: the C locale's
  * isxdigit() without a call per byte (masks are most of a status file). */
-static const uint8_t hex1[256] = {
+const uint8_t np_hex1[256] = {
         ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
         ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
         ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
 static inline int hex_value(char c) {
-        return hex1[(unsigned char)c] - 1;
+        return np_hex1[(unsigned char)c] - 1;
 }
 
 static int parse_hex(const char *s, size_t len, uint64_t *ret) {
@@ -219,7 +207,7 @@ static int64_t ticks_to_ns_signed(int64_t ticks, uint64_t tps) {
 
 /* Turns runs of blanks and commas into single '\n' in place; returns the new
  * length. */
-static size_t list_items(char *s, size_t len) {
+size_t np_list_items(char *s, size_t len) {
         size_t o = 0;
         bool sep = false;
 
@@ -239,24 +227,28 @@ static size_t list_items(char *s, size_t len) {
 
 /* A hex mask wider than 64 bits ("00000000,00000003"): commas and leading
  * zeros are dropped in place. */
-static int wide_mask(char *s, size_t len, struct nprocfs_str *ret) {
-        size_t o = 0;
+int np_wide_mask(char *s, size_t len, struct nprocfs_str *ret) {
+        size_t i = 0, o = 0;
 
         if (len == 0 || len > 8192)
                 return -EINVAL;
-        for (size_t i = 0; i < len; i++) {
+        /* the zeros and commas before the first set bit, most of a wide
+         * mask: whole zero groups a word at a time */
+        while (len - i > 18 && np_load8(s + i) == NP_BYTES('0') && np_load8(s + i + 9) == NP_BYTES('0') &&
+               s[i + 8] == ',' && s[i + 17] == ',')
+                i += 18;
+        while (len - i > 9 && np_load8(s + i) == NP_BYTES('0') && s[i + 8] == ',')
+                i += 9;
+        while (i < len && (s[i] == '0' || s[i] == ','))
+                i++;
+        for (; i < len; i++) {
                 int d;
 
-                /* most of a wide mask is zero groups before the first set bit */
-                while (o == 0 && len - i > 9 && memcmp(s + i, "00000000,", 9) == 0)
-                        i += 9;
                 if (s[i] == ',')
                         continue;
                 d = hex_value(s[i]);
                 if (d < 0)
                         return -EINVAL;
-                if (o == 0 && d == 0)
-                        continue;
                 s[o++] = "0123456789abcdef"[d];
         }
         if (o == 0)
@@ -344,7 +336,7 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
         case NPROCFS_T_DEC:
                 return parse_dec(s, len, dst) < 0 ? -EIO : 0;
         case NPROCFS_T_ENUM: {
-                int i = len >= 1 && f->conv == NPROCFS_C_STATE ? state_index(s[0]) : -1;
+                int i = len >= 1 && f->conv == NPROCFS_C_STATE ? np_state1[(unsigned char)s[0]] - 1 : -1;
                 if (i < 0)
                         return -EIO;
                 *(uint32_t *)dst = (uint32_t)i;
@@ -359,11 +351,11 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
                 *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, len };
                 return 0;
         case NPROCFS_T_MASKS:
-                r = wide_mask(s, len, dst);
+                r = np_wide_mask(s, len, dst);
                 return r < 0 ? -EIO : 0;
         case NPROCFS_T_LIST:
                 if (f->conv == NPROCFS_C_ITEMS)
-                        len = list_items(s, len);
+                        len = np_list_items(s, len);
                 *(struct nprocfs_str *)dst = (struct nprocfs_str){ s, len };
                 return 0;
         default:
@@ -371,39 +363,13 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
         }
 }
 
-/* np_field_set() for the rows most files are made of (counts, kB sizes,
- * masks, plain signed numbers) without its dispatch; the same result,
- * anything else goes to it. */
-static inline int set_field(void *base, const struct nprocfs_field *f, char *s, size_t len,
-                            const struct nprocfs_env *env) {
-        void *dst = (char *)base + f->offset;
+/* ---- the generic parsers -------------------------------------------------
+ *
+ * Built on the row readers of scan.h: the same code a schema's own parser
+ * expands once per row (rows-gen.h), here run in a loop over any table. */
 
-        switch (f->type) {
-        case NPROCFS_T_U64:
-        case NPROCFS_T_MASK:
-        case NPROCFS_T_CAPS:
-        case NPROCFS_T_SIGS: {
-                uint64_t v;
-                if (f->conv == NPROCFS_C_HEX)
-                        return parse_hex(s, len, dst) < 0 ? -EIO : 0;
-                if (f->conv != NPROCFS_C_RAW && f->conv != NPROCFS_C_KB)
-                        break;
-                if (parse_u64(s, len, &v) < 0)
-                        return -EIO;
-                if (f->conv == NPROCFS_C_KB && __builtin_mul_overflow(v, 1024, &v))
-                        v = UINT64_MAX;
-                *(uint64_t *)dst = v;
-                return 0;
-        }
-        case NPROCFS_T_I64:
-                if (f->conv != NPROCFS_C_RAW)
-                        break;
-                return parse_i64(s, len, dst) < 0 ? -EIO : 0;
-        default:
-                break;
-        }
-        return np_field_set(base, f, s, len, env);
-}
+const uint8_t np_col_class[256] = { [' '] = NP_B_SEP, ['\t'] = NP_B_SEP, ['/'] = NP_B_SEP, ['\n'] = NP_B_EOL };
+const uint8_t np_blank_nl_class[256] = { [' '] = NP_B_SEP, ['\n'] = NP_B_SEP };
 
 void np_trim(char **s, size_t *len) {
         while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\n'))
@@ -455,22 +421,57 @@ static int find_key(const struct nprocfs_schema *s, const char *key, size_t klen
         return -1;
 }
 
+/* find_key(), searching from row i on first, then the rows before it. */
+static int find_key_from(const struct nprocfs_schema *s, const char *key, size_t klen, size_t i) {
+        const struct nprocfs_field *f = s->fields;
+
+        for (size_t k = 0; k < s->nfields; k++) {
+                size_t j = i + k < s->nfields ? i + k : i + k - s->nfields;
+
+                if (f[j].key_len == klen && f[j].key[0] == key[0] && memcmp(f[j].key, key, klen) == 0)
+                        return (int)j;
+        }
+        return -1;
+}
+
+/* The row after the rows of row i's key. */
+static size_t key_end(const struct nprocfs_field *f, size_t nfields, size_t i) {
+        size_t last = i + 1;
+
+        while (last < nfields && np_same_key_rt(&f[last], &f[i]))
+                last++;
+        return last;
+}
+
+/* Assigns the line val[0..vlen) to the rows first..end (all with one key). */
+static int set_line(struct nprocfs_rec *rec, size_t first, size_t end, char *val, size_t vlen,
+                    const struct nprocfs_env *env) {
+        const struct nprocfs_field *f = rec->schema->fields;
+        int r = 0;
+
+        /* a string keeps every byte after the one tab the kernel puts after
+         * the colon (a comm may begin or end with blanks) */
+        if (f[first].conv == NPROCFS_C_LINE) {
+                if (vlen > 0 && val[0] == '\t')
+                        val++, vlen--;
+        } else
+                np_trim(&val, &vlen);
+        for (size_t j = first; j < end; j++) {
+                if (np_field_set(rec, &f[j], val, vlen, env) < 0)
+                        r = -EIO;
+                else
+                        rec_set(rec, (unsigned)j);
+        }
+        return r;
+}
+
 /* What separates the columns of a keyed value: blanks, and '/' ("SigQ:
  * 0/63551"). */
 static const bool col_sep[256] = { [' '] = true, ['\t'] = true, ['/'] = true };
 
-/* Rows that read one column into a u64 the same way (a mask and its list of
- * names) need one parse between them. MAXU64 is left out: its conversion
- * depends on the type too. */
-static bool same_u64(const struct nprocfs_field *a, const struct nprocfs_field *b) {
-        static const bool u64[NPROCFS_T__COUNT] = {
-                [NPROCFS_T_U64] = true,  [NPROCFS_T_MASK] = true, [NPROCFS_T_CAPS] = true,
-                [NPROCFS_T_SIGS] = true, [NPROCFS_T_MODE] = true,
-        };
-        return a->pos == b->pos && a->conv == b->conv && u64[a->type] && u64[b->type];
-}
-
-/* Assigns the columns of val to the rows first..end (all with one key). */
+/* Assigns the columns of val[0..vlen) to the rows first..end (all with one
+ * key), each row its column pos; a kB row wants "kB" in the column after
+ * its own. Columns past the eighth are not read. */
 static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *val, size_t vlen,
                        const struct nprocfs_env *env) {
         const struct nprocfs_field *f = rec->schema->fields;
@@ -479,23 +480,6 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
         bool prev_ok = false;
         int r = 0;
 
-        /* whole-line values take the line as it is: a string keeps every
-         * byte after the one tab the kernel puts after the colon (a comm may
-         * begin or end with blanks) */
-        if (f[first].conv == NPROCFS_C_LINE) {
-                if (vlen > 0 && val[0] == '\t')
-                        val++, vlen--;
-        } else if (f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS)
-                np_trim(&val, &vlen);
-        if (f[first].conv == NPROCFS_C_LINE || f[first].conv == NPROCFS_C_ITEMS || f[first].type == NPROCFS_T_MASKS) {
-                for (size_t j = first; j < end; j++) {
-                        if (np_field_set(rec, &f[j], val, vlen, env) < 0)
-                                r = -EIO;
-                        else
-                                rec_set(rec, (unsigned)j);
-                }
-                return r;
-        }
         while (i < vlen && ntok < NELEMS(tok)) {
                 while (i < vlen && col_sep[(unsigned char)val[i]])
                         i++;
@@ -522,9 +506,9 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
                         r = -EIO;
                         continue;
                 }
-                if (ok && same_u64(&f[j - 1], &f[j]))
+                if (ok && np_same_u64(&f[j - 1], &f[j]))
                         memcpy((char *)rec + f[j].offset, (char *)rec + f[j - 1].offset, sizeof(uint64_t));
-                else if (set_field(rec, &f[j], tok[c], toklen[c], env) < 0) {
+                else if (np_field_set(rec, &f[j], tok[c], toklen[c], env) < 0) {
                         r = -EIO;
                         continue;
                 }
@@ -534,31 +518,39 @@ static int set_columns(struct nprocfs_rec *rec, size_t first, size_t end, char *
         return r;
 }
 
-/* Assigns val to row i and the rows after it with the same key. */
-static int assign_rows(struct nprocfs_rec *rec, size_t i, char *val, size_t vlen, const struct nprocfs_env *env,
-                       size_t *hint) {
-        const struct nprocfs_field *f = rec->schema->fields;
-        size_t last = i + 1, klen = f[i].key_len;
+/* Assigns the line at val (to its '\n', or e: *e is NUL or '\n') to the
+ * rows first..end, all with one key, the generic way: the value split, then
+ * each row's column converted by np_field_set(). What the row readers of
+ * scan.h do in one pass must give what this gives. *ret_stop is the line's
+ * end. */
+static int assign_rows(struct nprocfs_rec *rec, size_t first, size_t end, char *val, const char *e,
+                       const struct nprocfs_env *env, char **ret_stop) {
+        char *nl = memchr(val, '\n', (size_t)(e - val)), *le = nl ? nl : (char *)e;
 
-        /* rows of one key mostly share the literal; else the last byte tells
-         * most neighbouring keys apart without a memcmp */
-        while (last < rec->schema->nfields && f[last].key_len == klen &&
-               (f[last].key == f[i].key || ((klen == 0 || f[last].key[klen - 1] == f[i].key[klen - 1]) &&
-                                            memcmp(f[last].key, f[i].key, klen) == 0)))
-                last++;
-        *hint = last;
-        return set_columns(rec, i, last, val, vlen, env);
+        *ret_stop = le;
+        if (np_whole_line(&rec->schema->fields[first]))
+                return set_line(rec, first, end, val, (size_t)(le - val), env);
+        return set_columns(rec, first, end, val, (size_t)(le - val), env);
+}
+
+char *np_col_start(char *q, const char *e) {
+        while (np_col_class[(unsigned char)*q] == NP_B_SEP)
+                q++;
+        return q == e || np_col_class[(unsigned char)*q] != NP_B_TOK ? NULL : q;
 }
 
 int np_keyed_assign(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                     const struct nprocfs_env *env, size_t *hint) {
         int i = find_key(rec->schema, key, klen, *hint);
+        char *stop;
 
         if (i < 0) {
                 np_trim(&val, &vlen);
                 return np_rec_add_extra(rec, key, klen, val, vlen);
         }
-        return assign_rows(rec, (size_t)i, val, vlen, env, hint);
+        assert(val[vlen] == 0 || val[vlen] == '\n');
+        *hint = key_end(rec->schema->fields, rec->schema->nfields, (size_t)i);
+        return assign_rows(rec, (size_t)i, *hint, val, val + vlen, env, &stop);
 }
 
 /* Kernel keys are printable words; anything else is not a keyed file. */
@@ -569,104 +561,166 @@ static bool is_key(const char *key, size_t klen) {
         return true;
 }
 
+char *np_keyed_other(struct np_keyed *x, char *p, size_t i) {
+        char *key = p, *nl = memchr(key, '\n', (size_t)(x->end - key)), *line_end = nl ? nl : x->end;
+        char *next = nl ? nl + 1 : x->end, *colon;
+        size_t hint = 0;
+        int g, q;
+
+        if (line_end == key)
+                return next;
+        if (x->seen == key && x->seen_row > i)
+                return NULL;
+        colon = memchr(key, x->sep, (size_t)(line_end - key));
+        if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
+                x->r = -EIO;
+                return next;
+        }
+        /* the line is mostly that of a row soon after i: a key names one run
+         * of rows, so where the search starts does not change what it finds */
+        g = find_key_from(x->rec->schema, key, (size_t)(colon - key), i);
+        if (g > (int)i) {
+                x->seen = key;
+                x->seen_row = (size_t)g;
+                return NULL;
+        }
+        q = np_keyed_assign(x->rec, key, (size_t)(colon - key), colon + 1, (size_t)(line_end - colon - 1), x->cv.env,
+                            &hint);
+        if (q == -ENOMEM) {
+                /* nothing more is read */
+                x->r = q;
+                return x->end;
+        }
+        if (q < 0)
+                x->r = -EIO;
+        return next;
+}
+
+char *np_keyed_seek(struct np_keyed *x, const struct nprocfs_field *fields, size_t i, char *p) {
+        char *q;
+
+        while (p < x->end && !np_key_at(x, &fields[i], p) && (q = np_keyed_other(x, p, i)))
+                p = q;
+        return p;
+}
+
+char *np_keyed_run(struct np_keyed *x, const struct nprocfs_field *fields, size_t n, size_t first, char *val) {
+        char *stop;
+
+        if (assign_rows(x->rec, first, key_end(fields, n, first), val, x->end, x->cv.env, &stop) < 0 && x->r != -ENOMEM)
+                x->r = -EIO;
+        return np_line_after(stop, x->end);
+}
+
+int np_keyed_finish(struct np_keyed *x, char *p) {
+        while (p < x->end)
+                p = np_keyed_other(x, p, x->rec->schema->nfields);
+        return x->r;
+}
+
+/* A line for np_parse_keyed() when other_line looks at each line first:
+ * returns the next line, or NULL for -ENOMEM; an error makes *r -EIO. */
+static char *keyed_line(struct nprocfs_rec *rec, char *p, char *end, char sep, const struct nprocfs_env *env,
+                        int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
+                                          const struct nprocfs_env *env),
+                        size_t *hint, int *r) {
+        const struct nprocfs_schema *s = rec->schema;
+        const struct nprocfs_field *h = *hint < s->nfields ? &s->fields[*hint] : NULL;
+        char *key = p, *nl = memchr(p, '\n', (size_t)(end - p)), *line_end = nl ? nl : end, *val, *colon, *stop;
+        size_t klen, vlen;
+        bool known = false;
+        int q;
+
+        p = nl ? nl + 1 : end;
+        if (line_end == key)
+                return p;
+        if (h && h->key_len > 0 && (size_t)(line_end - key) > h->key_len && key[h->key_len] == sep &&
+            memcmp(key, h->key, h->key_len) == 0) {
+                colon = key + h->key_len;
+                known = true;
+        } else {
+                colon = memchr(key, sep, (size_t)(line_end - key));
+                if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
+                        *r = -EIO;
+                        return p;
+                }
+        }
+        klen = (size_t)(colon - key);
+        val = colon + 1;
+        vlen = (size_t)(line_end - val);
+        q = other_line(rec, key, klen, val, vlen, env);
+        if (q == -ENOMEM)
+                return NULL;
+        if (q < 0)
+                *r = -EIO;
+        if (q != 0)
+                return p;
+        if (known) {
+                size_t last = key_end(s->fields, s->nfields, *hint);
+
+                q = assign_rows(rec, *hint, last, val, line_end, env, &stop);
+                *hint = last;
+        } else
+                q = np_keyed_assign(rec, key, klen, val, vlen, env, hint);
+        if (q == -ENOMEM)
+                return NULL;
+        if (q < 0)
+                *r = -EIO;
+        return p;
+}
+
 int np_parse_keyed(struct nprocfs_rec *rec, char sep, const struct nprocfs_env *env,
                    int (*other_line)(struct nprocfs_rec *rec, char *key, size_t klen, char *val, size_t vlen,
                                      const struct nprocfs_env *env)) {
-        const struct nprocfs_schema *s = rec->schema;
-        char *p = rec->buf, *end = rec->buf + rec->len;
-        size_t hint = 0;
+        const struct nprocfs_field *fields = rec->schema->fields;
+        size_t n = rec->schema->nfields, hint = 0;
+        struct np_keyed kx;
         int r = 0;
 
         /* the kernel always writes at least one line */
         if (rec->len == 0)
                 return -EIO;
+        if (!other_line) {
+                char *p = rec->buf;
 
-        while (p < end) {
-                char *nl = memchr(p, '\n', (size_t)(end - p));
-                char *line_end = nl ? nl : end;
-                char *key = p, *val, *colon;
-                const struct nprocfs_field *h = hint < s->nfields ? &s->fields[hint] : NULL;
-                size_t klen, vlen;
-                bool known = false;
-                int q;
-
-                p = nl ? nl + 1 : end;
-                if (line_end == key)
-                        continue;
-                /* The kernel prints keys in the table's order, so a line
-                 * mostly starts with the key the hint names. Table keys are
-                 * printable words without the separator: when one matches
-                 * here it is the key the checks below would find. */
-                if (h && h->key_len > 0 && (size_t)(line_end - key) > h->key_len && key[h->key_len] == sep &&
-                    memcmp(key, h->key, h->key_len) == 0) {
-                        colon = key + h->key_len;
-                        known = true;
-                } else {
-                        colon = memchr(key, sep, (size_t)(line_end - key));
-                        if (!colon || colon == key || !is_key(key, (size_t)(colon - key))) {
-                                r = -EIO;
-                                continue;
-                        }
-                }
-                klen = (size_t)(colon - key);
-                val = colon + 1;
-                vlen = (size_t)(line_end - val);
-                if (other_line) {
-                        q = other_line(rec, key, klen, val, vlen, env);
-                        if (q == -ENOMEM)
-                                return q;
-                        if (q < 0)
-                                r = -EIO;
-                        if (q != 0)
-                                continue;
-                }
-                q = known ? assign_rows(rec, hint, val, vlen, env, &hint)
-                          : np_keyed_assign(rec, key, klen, val, vlen, env, &hint);
-                if (q == -ENOMEM)
-                        return q;
-                if (q < 0)
-                        r = -EIO;
+                np_keyed_start(&kx, rec, sep, env);
+                for (size_t i = 0; i < n; i++)
+                        p = np_key_run(&kx, fields, n, i, p, false);
+                return np_keyed_finish(&kx, p);
+        }
+        for (char *p = rec->buf, *end = rec->buf + rec->len; p < end;) {
+                p = keyed_line(rec, p, end, sep, env, other_line, &hint, &r);
+                if (!p)
+                        return -ENOMEM;
         }
         return r;
+}
+
+int np_field_set_at(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t i, char *tok, size_t len,
+                    const struct nprocfs_env *env) {
+        if (np_field_set(base, &fields[i], tok, len, env) < 0)
+                return -EIO;
+        present[i / 64] |= UINT64_C(1) << (i % 64);
+        return 0;
 }
 
 int np_parse_positional(void *base, uint64_t *present, const struct nprocfs_field *fields, size_t nfields, char *s,
                         size_t len, const char *seps, unsigned first_pos, unsigned min_tokens,
                         const struct nprocfs_env *env) {
-        size_t i = 0, fi = 0;
-        unsigned pos = first_pos, ntok = 0;
-        bool is_sep[256] = { false }; /* NUL never separates */
-        int r = 0;
+        uint8_t cls[256] = { NP_B_TOK }; /* NUL never separates */
+        struct np_pos x = {
+                .base = base, .present = present, .cls = cls, .e = s + len, .first = first_pos, .cv = { .env = env }
+        };
+        char *p = s;
 
         for (const char *c = seps; *c; c++)
-                is_sep[(unsigned char)*c] = true;
-        while (fi < nfields && fields[fi].pos < first_pos)
-                fi++;
-        while (i < len && fi < nfields) {
-                char *tok;
-                size_t toklen;
-
-                while (i < len && is_sep[(unsigned char)s[i]])
-                        i++;
-                if (i == len)
-                        break;
-                tok = s + i;
-                while (i < len && !is_sep[(unsigned char)s[i]])
-                        i++;
-                toklen = (size_t)(s + i - tok);
-                ntok++;
-                for (; fi < nfields && fields[fi].pos == pos; fi++) {
-                        if (set_field(base, &fields[fi], tok, toklen, env) < 0) {
-                                r = -EIO;
-                                continue;
-                        }
-                        present[fi / 64] |= UINT64_C(1) << (fi % 64);
-                }
-                pos++;
-        }
-        if (ntok < min_tokens)
-                return -EIO;
-        return r;
+                cls[(unsigned char)*c] = NP_B_SEP;
+        /* the separator loop of np_pos_next() stops at s[len] without a
+         * bound of its own */
+        assert((s[len] == 0 || s[len] == '\n') && cls[(unsigned char)s[len]] != NP_B_SEP);
+        for (size_t i = 0; i < nfields; i++)
+                p = np_pos_run(&x, fields, nfields, i, p);
+        return np_pos_finish(&x, fields, nfields, p, min_tokens);
 }
 
 /* ---- records --------------------------------------------------------- */

@@ -317,6 +317,97 @@ static void test_units_follow_the_trees_machine_file(void **state) {
         assert_int_equal(system(cmd), 0);
 }
 
+/* ---- lines as the parser meets them, written here ---------------------- */
+
+/* A stat line of the 41 fields every 2.6+ kernel prints, with the values
+ * given for utime (14), cutime (16) and rsslim (25), and then tail (field
+ * 42 on). */
+static int parse_line(struct nprocfs_pid_stat *st, const struct nprocfs_env *env, const char *utime, const char *cutime,
+                      const char *rsslim, const char *tail) {
+        char buf[512];
+        int n = snprintf(
+                buf, sizeof(buf),
+                "7 (x) S 1 1 1 0 -1 0 0 0 0 0 %s 0 %s 0 20 0 1 0 5 4096 3 %s 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0%s", utime,
+                cutime, rsslim, tail);
+
+        assert_true(n > 0 && (size_t)n < sizeof(buf));
+        return nprocfs_rec_parse(&st->rec, buf, (size_t)n, env);
+}
+
+#define HAS(st, field) NPROCFS_HAS(st, pid_stat, field)
+
+static void test_rsslim_at_and_past_u64(void **state) {
+        struct nprocfs_pid_stat st = NPROCFS_REC_INIT(pid_stat);
+        struct nprocfs_env env = TEST_ENV;
+
+        (void)state;
+        assert_int_equal(parse_line(&st, &env, "1", "0", "18446744073709551615", "\n"), 0);
+        assert_true(st.rsslim_bytes == UINT64_MAX);
+        assert_int_equal(parse_line(&st, &env, "1", "0", "18446744073709551616", "\n"), -EIO);
+        assert_false(HAS(&st, rsslim_bytes));
+        assert_true(HAS(&st, rss_bytes));
+        assert_int_equal(parse_line(&st, &env, "1", "0", "00000000000000000042", "\n"), 0);
+        assert_int_equal(st.rsslim_bytes, 42);
+        assert_int_equal(parse_line(&st, &env, "1", "0", "unlimited", "\n"), 0);
+        assert_true(st.rsslim_bytes == UINT64_MAX);
+        nprocfs_rec_release(&st.rec);
+}
+
+/* ticks to ns: exact for any rate (1 tick at 300/s is 3 333 333.3 ns,
+ * 1024/s 976 562.5 ns, the fraction dropped), saturating past u64 */
+static void test_ticks_at_rates_that_do_not_divide_a_second(void **state) {
+        struct nprocfs_pid_stat st = NPROCFS_REC_INIT(pid_stat);
+        struct nprocfs_env env = TEST_ENV;
+
+        (void)state;
+        env.ticks_per_second = 300;
+        assert_int_equal(parse_line(&st, &env, "1", "-1", "0", "\n"), 0);
+        assert_int_equal(st.utime_ns, 3333333);
+        assert_int_equal(st.cutime_ns, -3333333);
+        assert_int_equal(parse_line(&st, &env, "301", "0", "0", "\n"), 0);
+        assert_int_equal(st.utime_ns, 1003333333);
+        env.ticks_per_second = 1024;
+        assert_int_equal(parse_line(&st, &env, "1", "1025", "0", "\n"), 0);
+        assert_int_equal(st.utime_ns, 976562);
+        assert_int_equal(st.cutime_ns, 1000976562);
+        env.ticks_per_second = 100;
+        assert_int_equal(parse_line(&st, &env, "1844674407370", "-922337203685", "0", "\n"), 0);
+        assert_true(st.utime_ns == UINT64_C(18446744073700000000));
+        assert_true(st.cutime_ns == INT64_C(-9223372036850000000));
+        assert_int_equal(parse_line(&st, &env, "1844674407371", "-922337203686", "0", "\n"), 0);
+        assert_true(st.utime_ns == UINT64_MAX);
+        assert_true(st.cutime_ns == -INT64_MAX);
+        nprocfs_rec_release(&st.rec);
+}
+
+/* the tokens are runs of anything but blanks and newlines; the last needs
+ * no newline, and one that is not a number fails its field only */
+static void test_tokens_blanks_and_the_last_one(void **state) {
+        static const char short_line[] =
+                "7 (x) S 1 1 1 0 -1 0 0 0 0 0 2 0 0 0 20 0 1 0 5 4096 3 0 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0";
+        struct nprocfs_pid_stat st = NPROCFS_REC_INIT(pid_stat);
+        struct nprocfs_env env = TEST_ENV;
+
+        (void)state;
+        assert_int_equal(parse_line(&st, &env, "2", "0", "0", " 7"), 0);
+        assert_int_equal(st.delayacct_blkio_ns, 70000000);
+        assert_false(HAS(&st, guest_time_ns));
+        assert_int_equal(parse_line(&st, &env, "2", "0", "0", "  \n 7 \n 1\n"), 0);
+        assert_int_equal(st.delayacct_blkio_ns, 70000000);
+        assert_int_equal(st.guest_time_ns, 10000000);
+        assert_false(HAS(&st, cguest_time_ns));
+        /* 40 fields: one short of what any 2.6+ kernel prints */
+        assert_int_equal(nprocfs_rec_parse(&st.rec, short_line, sizeof(short_line) - 1, &env), -EIO);
+        assert_int_equal(parse_line(&st, &env, "2x", "-", "0", "\n"), -EIO);
+        assert_false(HAS(&st, utime_ns));
+        assert_false(HAS(&st, cutime_ns));
+        assert_true(HAS(&st, stime_ns));
+        assert_int_equal(parse_line(&st, &env, "-2", "--1", "0", "\n"), -EIO);
+        assert_false(HAS(&st, utime_ns));
+        assert_false(HAS(&st, cutime_ns));
+        nprocfs_rec_release(&st.rec);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_old_stat_has_its_44_fields_and_not_the_later_ones),
@@ -330,6 +421,9 @@ int main(void) {
                 cmocka_unit_test(test_new_stat_has_all_52_fields),
                 cmocka_unit_test(test_new_thread_stat_has_negative_exit_signal),
                 cmocka_unit_test(test_units_follow_the_trees_machine_file),
+                cmocka_unit_test(test_rsslim_at_and_past_u64),
+                cmocka_unit_test(test_ticks_at_rates_that_do_not_divide_a_second),
+                cmocka_unit_test(test_tokens_blanks_and_the_last_one),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
 
 #include "support.h"
 
+#include "../../src/lib/internal.h"
+
 #define FOREACH_SCHEMA(s) for (const struct nprocfs_schema *const *s_p = nprocfs_schemas, *s; (s = *s_p); s_p++)
 
 /* Calls check(schema, field, is_row) for every field and row field. */
@@ -310,6 +312,16 @@ static void test_positional_fields_ascend_by_pos(void **state) {
         }
 }
 
+/* The parsers read a column in place and take a conversion without a
+ * decoder to leave its bytes as they are (np_reads_only(), src/lib/scan.h):
+ * the registry's conversions come after NPROCFS_C_RANGE_START. */
+static void test_decoders_come_after_range_start(void **state) {
+        (void)state;
+        for (unsigned c = 0; c < NPROCFS_C_RANGE_START; c++)
+                if (np_decoders[c])
+                        fail_msg("conversion %u has a decoder but comes before NPROCFS_C_RANGE_START", c);
+}
+
 static void check_enum_words(const struct nprocfs_schema *s, const struct nprocfs_field *f, bool row) {
         (void)row;
         if ((f->type == NPROCFS_T_ENUM) != (f->words != NULL))
@@ -447,6 +459,7 @@ int main(void) {
                 cmocka_unit_test(test_offsets_are_distinct_and_inside_the_record),
                 cmocka_unit_test(test_keyed_columns_are_consecutive_from_zero),
                 cmocka_unit_test(test_positional_fields_ascend_by_pos),
+                cmocka_unit_test(test_decoders_come_after_range_start),
                 cmocka_unit_test(test_enum_words_are_lower_case_words),
                 cmocka_unit_test(test_cumulative_fields_are_integer_totals),
                 cmocka_unit_test(test_totals_are_cumulative_and_levels_are_not),
