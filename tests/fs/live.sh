@@ -126,6 +126,11 @@ EOF
 # a process that exits: ENOENT once the TTL is past, and gone from listings
 sleep 60 &
 SP=$!
+# the shell's child is "bash" until it has exec'ed sleep: wait for /proc to say so
+for ((i = 0; i < 100; i++)); do
+        [ "$(cat /proc/$SP/comm 2>/dev/null)" = sleep ] && break
+        sleep 0.02
+done
 expect $SP/stat/comm sleep
 expect $SP/cmdline/1 60
 python3 "$FS_TESTS/tree.py" agree "$MNT" $SP $SP/task $SP/task/$SP $SP/status $SP/limits $SP/limits/max_open_files \
@@ -163,7 +168,7 @@ if command -v unshare >/dev/null; then
         unshare --pid --fork --kill-child sh -c "mount -t proc proc '$P' && exec sleep 60" &
         NS=$!
         for ((i = 0; i < 100; i++)); do
-                [ -e "$P/1/stat" ] && break
+                [ "$(cat "$P/1/comm" 2>/dev/null)" = sleep ] && break # sh until it exec'ed sleep
                 sleep 0.05
         done
         start_fs --root "$P"
