@@ -308,8 +308,10 @@ static const char *suffix(enum kind k) {
 }
 
 void metrics_print(FILE *f, struct metrics *m) {
-        static const char *const om_type[] = { [GAUGE] = "gauge", [COUNTER] = "counter", [INFO] = "info" };
-        static const char *const prom_type[] = { [GAUGE] = "gauge", [COUNTER] = "counter", [INFO] = "gauge" };
+        /* an enumeration is a gauge of value 1 named _info in both forms,
+         * as Prometheus's own exporters write one: OpenMetrics' info type
+         * would be lost on promtool and on node_exporter's parser */
+        static const char *const type[] = { [GAUGE] = "gauge", [COUNTER] = "counter", [INFO] = "gauge" };
         const struct sample *head = NULL;
         char help[512];
 
@@ -326,16 +328,19 @@ void metrics_print(FILE *f, struct metrics *m) {
                         head = s;
                         help_of(s, help, sizeof(help));
                         if (m->openmetrics) {
-                                fprintf(f, "# TYPE %s %s\n", s->family, om_type[s->kind]);
+                                /* a counter's family is named without
+                                 * _total, its sample with it */
+                                const char *fs = s->kind == INFO ? "_info" : "";
+                                fprintf(f, "# TYPE %s%s %s\n", s->family, fs, type[s->kind]);
                                 if (*s->unit)
-                                        fprintf(f, "# UNIT %s %s\n", s->family, s->unit);
-                                fprintf(f, "# HELP %s ", s->family);
+                                        fprintf(f, "# UNIT %s%s %s\n", s->family, fs, s->unit);
+                                fprintf(f, "# HELP %s%s ", s->family, fs);
                         } else
                                 fprintf(f, "# HELP %s%s ", s->family, suffix(s->kind));
                         put_help(f, help, m->openmetrics);
                         putc('\n', f);
                         if (!m->openmetrics)
-                                fprintf(f, "# TYPE %s%s %s\n", s->family, suffix(s->kind), prom_type[s->kind]);
+                                fprintf(f, "# TYPE %s%s %s\n", s->family, suffix(s->kind), type[s->kind]);
                 }
                 fprintf(f, "%s%s", s->family, suffix(head->kind));
                 if (*s->labels)

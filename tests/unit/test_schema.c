@@ -146,14 +146,18 @@ static void check_doc(const struct nprocfs_schema *s, const struct nprocfs_field
         n = strlen(f->doc);
         if (f->doc[n - 1] == '\n' || strchr(f->doc, '\n'))
                 fail_msg("%s: doc of %s is not one line", s->name, f->name);
+        /* a doc is a metric's HELP: OpenMetrics must escape '"' there, and
+         * the Prometheus text format (promtool) refuses the escape */
+        if (strchr(f->doc, '"'))
+                fail_msg("%s: doc of %s has a '\"' (quote with ')", s->name, f->name);
 }
 
 static void test_every_field_has_a_one_line_doc(void **state) {
         (void)state;
         foreach_field(check_doc);
         FOREACH_SCHEMA(s) {
-                if (!s->doc || !*s->doc || strchr(s->doc, '\n'))
-                        fail_msg("schema %s has no one-line doc", s->name);
+                if (!s->doc || !*s->doc || strchr(s->doc, '\n') || strchr(s->doc, '"'))
+                        fail_msg("schema %s has no one-line doc without a '\"'", s->name);
         }
 }
 
