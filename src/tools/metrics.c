@@ -7,7 +7,7 @@
  * - a cumulative field (NPROCFS_FF_CUMULATIVE) is a counter, its sample
  *   ending in _total; every other number is a gauge; an unlimited value
  *   (max) is +Inf;
- * - an enumeration is an info family, <family>_info{<field>="<word>"} 1;
+ * - an enumeration is a gauge <family>_info{<field>="<word>"} 1;
  * - strings, masks, modes, addresses and lists are no numbers and are
  *   left out;
  * - labels: pid (and tid for a thread) and comm for a process's files; a
