@@ -76,6 +76,12 @@ out=$(/usr/bin/nprocfs --help 2>&1) || fail "nprocfs --help: exit $?"
 [[ "$out" == *"[SOURCE] MOUNTPOINT"* ]] || fail "nprocfs --help: $out"
 [ "$(man -w nprocfs)" = /usr/share/man/man1/nprocfs.1.gz ] || fail "man -w nprocfs: $(man -w nprocfs 2>&1)"
 [ "$(man -w 5 nprocfs-tree)" = /usr/share/man/man5/nprocfs-tree.5.gz ] || fail "man -w 5 nprocfs-tree"
+# every program the package ships has its page
+while read -r f; do
+        case $f in /usr/bin/* | /usr/sbin/*) ;; *) continue ;; esac
+        [ "$(man -w 1 "${f##*/}" 2>/dev/null)" = "/usr/share/man/man1/${f##*/}.1.gz" ] || fail "no man page for $f"
+done <"$work/nprocfs.list"
+grep -q 'no-manual-page' "$work/lintian.log" && fail "lintian: no-manual-page"
 /usr/bin/nprocfs-dump meminfo/memtotal_bytes | grep -Eq '^meminfo/memtotal_bytes [0-9]+$' || fail "nprocfs-dump"
 
 # the library, through pkg-config, shared
