@@ -864,15 +864,15 @@ static struct proc *newest(struct cache *c, pid_t pid, pid_t tid) {
         return best;
 }
 
-bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_serial) {
+struct proc *proc_peek(struct fs *fs, pid_t pid, pid_t tid) {
         struct proc *p;
 
         pthread_mutex_lock(&fs->cache.lock);
         p = newest(&fs->cache, pid, tid);
         if (p)
-                *ret_serial = p->serial;
+                proc_ref(p);
         pthread_mutex_unlock(&fs->cache.lock);
-        return p != NULL;
+        return p;
 }
 
 static void rel_path(const struct proc *p, const char *file, char *buf, size_t size) {
@@ -1206,9 +1206,7 @@ int proc_owner_now(struct fs *fs, struct proc *p, struct owner *ret) {
  * directory attributes for long: each parse looks again, and when an owner
  * moved, the kernel is told to forget the attributes it has. */
 static void owner_refresh(struct fs *fs, struct proc *p) {
-        fuse_ino_t *inos;
         struct owner o;
-        size_t n;
         bool changed;
 
         if (fetch_owner(fs, p, &o) < 0)
@@ -1220,11 +1218,8 @@ static void owner_refresh(struct fs *fs, struct proc *p) {
         p->owner = o;
         p->owner_known = true;
         pthread_mutex_unlock(&p->lock);
-        if (changed && nodes_of_proc(fs, p, &inos, &n) == 0) {
-                for (size_t i = 0; i < n; i++)
-                        bg_inval_inode(fs, inos[i]);
-                free(inos);
-        }
+        if (changed)
+                nodes_inval_proc(fs, p);
 }
 
 /* ---- parsing ---------------------------------------------------------- */

@@ -185,7 +185,8 @@ struct proc {
         uint64_t serial;      /* this identity's number, never reused */
         int dirfd;            /* live roots: ROOT/<pid>[/task/<tid>] (O_PATH), or -1 */
         atomic_bool dead;     /* found gone: a lookup makes a new identity */
-        atomic_uint refs;     /* nodes and readers; 0: the sweep may free it */
+        atomic_uint refs;     /* slots and readers; 0: the sweep may free it */
+        uint32_t slot;        /* its inode table slot, 0: none (under the table lock) */
         int64_t checked;      /* when (pid, tid) was last seen to be this identity */
         pthread_mutex_t lock; /* the fields below */
         pthread_cond_t cond;
@@ -222,67 +223,99 @@ enum kind {
         K_SUBDIR,      /* a /proc subdirectory of files (net/): path is its name in the scope */
         K_LINK,        /* a file that is a link (exe): a symlink to its text */
         K_NET,         /* net -> self/net, as /proc has it */
+        K_KINDS
 };
 
+/* An inode number carries what it names (inode.c):
+ *
+ *   bits 62-41  slot: the process identity (0: none, for the root's links)
+ *   bits 40-37  kind
+ *   bits 36-29  schema
+ *   bits 28-12  key: an interned name of the slot (0: none)
+ *   bits 11-0   leaf: 0, or 1 + a field's index in the schema's record
+ *               (key 0) or in its table's rows (key: the row's name)
+ *
+ * so the daemon keeps no state per entry: a slot per process identity the
+ * kernel holds inodes of, and per slot the names that have no fixed index
+ * (rows, unknown keys, list elements, groups), interned while the kernel
+ * holds one of their inodes. */
+#define INO_SLOT_BITS 22
+#define INO_KEY_BITS  17
+#define INO_LEAF_BITS 12
+#define SLOTS_MAX     ((UINT32_C(1) << INO_SLOT_BITS) - 1)
+#define KEYS_MAX      ((UINT32_C(1) << INO_KEY_BITS) - 1) /* a slot's interned names; -o keys=N */
+#define KEYS_MIN      64
+#define KEYS_ALL      (UINT32_C(1) << 18) /* every slot's, at least */
+static_assert(K_KINDS <= 16, "a kind has 4 bits of an inode number");
+
+/* What a handler works on: decoded from an inode number (nodes_get) or
+ * made for a reply (nodes_enter); its own, freed by node_put. */
 struct node {
-        struct node *next_ino, *next_key; /* hash chains, under the table lock */
-        uint64_t ino, gen, khash;
-        uint64_t nlookup; /* the kernel's references */
-        unsigned refs;    /* ours: handlers, open files, children */
+        uint64_t ino, gen;
+        uint32_t slot; /* 0: the root and its links */
         uint8_t kind, schema;
-        uint8_t access;      /* K_VALUE: its field's enum nprocfs_access */
-        struct node *parent; /* referenced */
-        struct proc *proc;   /* referenced; NULL for root and the links */
-        union {
-                /* K_VALUE, under value_lock(): what the kernel may hold (ops.c) */
-                struct {
-                        uint64_t size_seen;   /* the size the kernel was last told */
-                        int64_t size_moved;   /* when two replies last told two sizes */
-                        uint64_t page_hash;   /* hash of what the page cache holds */
-                        uint64_t pinned_size; /* the size of what open files cache */
-                        uint32_t pins;        /* open files reading through the page cache */
-                };
-                /* K_PROC, K_THREAD, under the table lock: the list of them the
-                 * sweep walks, so that it need not visit every node */
-                struct {
-                        struct node *prev_proc, *next_proc;
-                        int64_t used; /* K_PROC: the sweep's tick of the last request below it */
-                        size_t below; /* K_PROC: nodes of its subtree, itself included */
-                };
-        };
+        uint8_t access;    /* K_VALUE: its field's enum nprocfs_access */
+        struct proc *proc; /* referenced; NULL for the root and its links */
         uint16_t path_len;
-        char path[]; /* K_DIR/K_VALUE: the entry path inside the file */
+        char path[]; /* K_DIR/K_VALUE/K_LINK: the entry path inside the file;
+                      * K_SUBDIR: its name in the scope */
 };
 
 #define SIZE_UNKNOWN UINT64_MAX
 
+/* What the kernel may hold of a value in its caches: the size it was told
+ * last, and what its page cache holds (ops.c's value_pin). Kept in a table
+ * of fixed size (VALUES_MAX): an entry is given up only when no open file
+ * reads through it and the last size told has expired in the kernel, and
+ * a value with no entry is read around the page cache. */
+struct vstate {
+        uint64_t ino, gen;    /* 0: empty */
+        uint64_t size_seen;   /* the size the kernel was last told */
+        int64_t told;         /* when */
+        int64_t size_moved;   /* when two replies last told two sizes */
+        uint64_t page_hash;   /* hash of what the page cache holds */
+        uint64_t pinned_size; /* the size of what open files cache */
+        uint32_t pins;        /* open files reading through the page cache */
+};
+
+#define VALUE_WAYS 4
+#define VALUE_SETS 16384 /* VALUES_MAX = 65,536 values, 4.5 MiB */
+
+struct slot;
+
 struct nodes {
         pthread_mutex_t lock;
-        struct node **by_ino, **by_key;
-        size_t nbuckets, count;
-        struct node *root;
-        struct node *procs; /* every K_PROC and K_THREAD node */
-        int64_t tick;       /* seconds, advanced by the sweep */
+        struct slot *slots; /* [0] unused */
+        uint32_t nslots, cap, free_head;
+        uint64_t nlookup;      /* the kernel's references, every slot's */
+        size_t keys, keys_max; /* interned names, every slot's, and their bound
+                                * (KEYS_ALL, or twice names=: what the kernel may hold) */
+        int64_t keys_scanned;  /* the tick every slot's were last reclaimed at */
+        uint32_t slot_keys;    /* a slot's bound: -o keys= */
+        int64_t tick;          /* seconds, advanced by the sweep */
+        struct node root;
+        struct vstate *values; /* VALUE_SETS * VALUE_WAYS, by inode number */
 };
 
 /* How many names (inodes) the kernel may hold of processes: past it, the
  * sweep has the kernel forget the processes read least recently, so that a
- * whole-tree read pins a bounded number of the kernel's inodes and of our
- * nodes (each costs the kernel about 0.9 KiB, the daemon about 170 bytes). */
+ * whole-tree read pins a bounded number of the kernel's inodes (each costs
+ * the kernel about 0.9 KiB). Counted as the kernel's references, which is
+ * at least the inodes. */
 #define NAMES_MAX   131072 /* the default; -o names=N */
 #define NAMES_MIN   256
 #define NAMES_LIMIT (1u << 24)
 #define NAMES_KEEP  2 /* seconds: a process read this recently stays */
 
-/* What identifies a node; its inode number is a hash of it, so a listing
- * can name the number of a node that does not exist yet. */
+/* What a child is, for nodes_enter and nodes_ino_of. */
 struct nkey {
         uint8_t kind, schema;
-        pid_t pid, tid;
-        uint64_t ident;    /* the identity's serial (struct proc), 0 if none */
-        struct proc *proc; /* the identity above; a new node references it */
-        const char *path;
+        uint8_t access;
+        pid_t pid, tid;    /* K_PROC/K_THREAD with no proc: for a listing */
+        struct proc *proc; /* its identity; a new node references it */
+        const char *path;  /* as struct node's */
         size_t path_len;
+        const struct nprocfs_field *field; /* a value's schema row, if any */
 };
 
 /* ---- background threads (bg.c) -------------------------------------- */
@@ -317,8 +350,9 @@ struct fs {
         gid_t hide_gid;        /* ... and gid=: a group hidepid spares */
         uint64_t top_userns;   /* the inode of the daemon's user namespace */
         unsigned nschemas, stat_si;
-        int64_t ttl;      /* ns */
-        size_t names_max; /* NAMES_MAX, or -o names= */
+        int64_t ttl;       /* ns */
+        size_t names_max;  /* NAMES_MAX, or -o names= */
+        uint32_t keys_max; /* a slot's interned names: KEYS_MAX, or -o keys= */
         struct fuse_session *se;
         struct timespec started;
         pthread_key_t scratch_key; /* per-thread parse buffers */
@@ -339,8 +373,8 @@ void proc_unref(struct proc *p);
 /* The current identity of pid (thread tid when non-zero), referenced:
  * cached for the TTL, else from a fresh read of its stat. -ENOENT. */
 int proc_resolve(struct fs *fs, pid_t pid, pid_t tid, struct proc **ret);
-/* The serial of (pid, tid)'s newest cached identity; no I/O. */
-bool proc_peek(struct fs *fs, pid_t pid, pid_t tid, uint64_t *ret_serial);
+/* (pid, tid)'s newest cached identity, referenced, or NULL; no I/O. */
+struct proc *proc_peek(struct fs *fs, pid_t pid, pid_t tid);
 /* 1 if the schema's source file exists for p, 0 if not. */
 int proc_has(struct fs *fs, struct proc *p, unsigned si);
 int proc_has_tasks(struct fs *fs, struct proc *p);
@@ -378,16 +412,22 @@ void scratch_destroy(void *scratch);
 /* inode.c */
 int nodes_init(struct fs *fs);
 void nodes_free(struct fs *fs);
+/* The node inode number ino names, or NULL (no such inode). */
 struct node *nodes_get(struct fs *fs, fuse_ino_t ino);
 void node_put(struct fs *fs, struct node *n);
-/* The node of k under parent, created if needed, with one more kernel
- * reference (a lookup) and one handler reference. NULL: -ENOMEM. */
-struct node *nodes_enter(struct fs *fs, const struct nkey *k, struct node *parent);
+/* The node of k, with one more kernel reference (a lookup). NULL: -ENOMEM
+ * (or the bound of interned names reached). dir is where it is. */
+struct node *nodes_enter(struct fs *fs, const struct nkey *k, const struct node *dir);
 /* Takes back one kernel reference that did not reach the kernel. */
 void nodes_unlookup(struct fs *fs, struct node *n);
 void nodes_forget(struct fs *fs, fuse_ino_t ino, uint64_t n);
-/* The inode number k has or would have. */
-fuse_ino_t nodes_ino_of(struct fs *fs, const struct nkey *k);
+/* The inode number k has or would have (a listing's d_ino). */
+fuse_ino_t nodes_ino_of(struct fs *fs, const struct nkey *k, const struct node *dir);
+/* The directory holding n, and the name n's process directory has there
+ * (false: n is in none). */
+fuse_ino_t nodes_parent_ino(struct fs *fs, const struct node *n);
+bool nodes_proc_dentry(struct fs *fs, const struct node *n, fuse_ino_t *ret_parent, pid_t *ret_name);
+/* The kernel's references, for statfs. */
 size_t nodes_count(struct fs *fs);
 /* Kernel-known directories of processes and threads, for the sweep. */
 struct known {
@@ -396,11 +436,20 @@ struct known {
         struct proc *proc; /* referenced */
 };
 int nodes_known_procs(struct fs *fs, struct known **ret, size_t *ret_n);
-/* Inode numbers of kernel-known nodes of p (attributes to invalidate). */
-int nodes_of_proc(struct fs *fs, const struct proc *p, fuse_ino_t **ret, size_t *ret_n);
-/* Advances the tick; when the table holds over NAMES_MAX nodes, the
- * processes (pids) the kernel should forget, least recently read first. */
+/* p's owners changed: the kernel is told to look up its names again and
+ * to forget the attributes of its directories. */
+void nodes_inval_proc(struct fs *fs, struct proc *p);
+/* Advances the tick; when the kernel holds over NAMES_MAX references, the
+ * processes (pids) it should forget, least recently read first. */
 int nodes_over_budget(struct fs *fs, pid_t **ret, size_t *ret_n);
+
+/* The page-cache state of value n (struct vstate), locked, or NULL when
+ * there is none and none may be made now (create) or it was not made
+ * (!create). Unlock with value_unlock. */
+struct vstate *value_state(struct fs *fs, const struct node *n, bool create);
+void value_unlock(struct fs *fs, const struct vstate *v);
+/* Locks and unlocks v (an open file's, which stays while pinned). */
+void value_lock_state(struct fs *fs, const struct vstate *v);
 
 /* perm.c */
 #define MAX_GROUPS 64

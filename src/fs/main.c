@@ -66,10 +66,11 @@ struct cli {
         unsigned npos;
         unsigned ttl_ms;
         unsigned names;
+        unsigned keys;
         bool bad_value; /* an option's value was refused, and said so */
 };
 
-enum { KEY_TTL, KEY_NAMES };
+enum { KEY_TTL, KEY_NAMES, KEY_KEYS };
 
 /* Options mount(8), fstab and mount.fuse3 hand every filesystem, which mean
  * nothing here and which libfuse would refuse as unknown. (libfuse takes
@@ -84,6 +85,7 @@ static const struct fuse_opt cli_spec[] = {
         { "--root %s", offsetof(struct cli, root), 0 },
         FUSE_OPT_KEY("ttl=", KEY_TTL),
         FUSE_OPT_KEY("names=", KEY_NAMES),
+        FUSE_OPT_KEY("keys=", KEY_KEYS),
         IGNORED("defaults"),
         IGNORED("auto"),
         IGNORED("noauto"),
@@ -124,18 +126,19 @@ static int cli_ttl(struct cli *cli, const char *arg) {
         return 0;
 }
 
-/* How many of the tree's names the kernel may hold (see NAMES_MAX). */
-static int cli_names(struct cli *cli, const char *arg) {
-        const char *v = arg + strlen("names=");
+/* A number of names, from min to max: how many of the tree's names the
+ * kernel may hold (names=, see NAMES_MAX), how many a process may have
+ * interned (keys=, see KEYS_MAX). */
+static int cli_count(struct cli *cli, const char *arg, unsigned min, unsigned max, unsigned *ret) {
+        const char *v = strchr(arg, '=') + 1;
         uint64_t n;
 
-        if (nprocfs_parse_u64(v, strlen(v), &n) < 0 || n < NAMES_MIN || n > NAMES_LIMIT) {
-                fprintf(stderr, "nprocfs: -o %s: a number of names, %u to %u, in decimal digits\n", arg, NAMES_MIN,
-                        NAMES_LIMIT);
+        if (nprocfs_parse_u64(v, strlen(v), &n) < 0 || n < min || n > max) {
+                fprintf(stderr, "nprocfs: -o %s: a number of names, %u to %u, in decimal digits\n", arg, min, max);
                 cli->bad_value = true;
                 return -1;
         }
-        cli->names = (unsigned)n;
+        *ret = (unsigned)n;
         return 0;
 }
 
@@ -150,7 +153,9 @@ static int cli_opt(void *data, const char *arg, int key, struct fuse_args *outar
         case KEY_TTL:
                 return cli_ttl(cli, arg);
         case KEY_NAMES:
-                return cli_names(cli, arg);
+                return cli_count(cli, arg, NAMES_MIN, NAMES_LIMIT, &cli->names);
+        case KEY_KEYS:
+                return cli_count(cli, arg, KEYS_MIN, KEYS_MAX, &cli->keys);
         case FUSE_OPT_KEY_OPT:
                 return strncmp(arg, "x-", 2) == 0 ? 0 : 1; /* x-systemd.*, x-mount.*: not ours */
         case FUSE_OPT_KEY_NONOPT:
@@ -207,6 +212,10 @@ static void usage(FILE *f, const char *prog) {
                 "  -o names=N            let the kernel hold at most about N of the tree's names\n"
                 "                        (inodes; default 131072): past them, the processes\n"
                 "                        read least recently are forgotten, and looked up again\n"
+                "  -o keys=N             let one process have at most N names at once that\n"
+                "                        are no field of a schema (rows, unknown keys, list\n"
+                "                        elements; default and most %u): past them a lookup\n"
+                "                        is ENOMEM until the kernel forgets some\n"
                 "  -o ttl=MS             reuse a parsed source file for MS milliseconds\n"
                 "                        (default 1000, at most %u: an hour; 0: parse at\n"
                 "                        every request)\n"
@@ -214,7 +223,7 @@ static void usage(FILE *f, const char *prog) {
                 "                        would give them)\n"
                 "  -h, --help            this help, then libfuse's options\n"
                 "  -V, --version         the version\n\n",
-                prog, TTL_MAX_MS);
+                prog, KEYS_MAX, TTL_MAX_MS);
 }
 
 /* ---- the mount point -------------------------------------------------- */
@@ -357,6 +366,7 @@ static int fs_setup(struct fs *fs, const struct cli *cli) {
         clock_gettime(CLOCK_REALTIME, &fs->started);
         fs->ttl = (int64_t)cli->ttl_ms * 1000000;
         fs->names_max = cli->names ? cli->names : NAMES_MAX;
+        fs->keys_max = cli->keys ? cli->keys : KEYS_MAX;
         fs->root_path = cli->root ? cli->root : "/proc";
         for (fs->nschemas = 0; nprocfs_schemas[fs->nschemas]; fs->nschemas++)
                 if (nprocfs_schemas[fs->nschemas] == &nprocfs_schema_pid_stat)

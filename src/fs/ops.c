@@ -72,8 +72,8 @@ struct fileh {
         struct snap *snap;
         const char *text; /* the value and its '\n': in snap, or in own */
         size_t size;
-        bool pinned; /* reads through the page cache (op_open) */
-        char own[];  /* a row's value, formatted at open */
+        struct vstate *pin; /* reads through the page cache (op_open): its value's */
+        char own[];         /* a row's value, formatted at open */
 };
 
 static void handle_add(struct fs *fs, struct handle *h, bool dir) {
@@ -115,10 +115,6 @@ static struct fs *fs_of(fuse_req_t req) {
         return fuse_req_userdata(req);
 }
 
-static pthread_mutex_t *value_lock(struct fs *fs, const struct node *n) {
-        return &fs->value_locks[n->ino % 64];
-}
-
 static bool in_file(const struct node *n) {
         return n->kind == K_DIR || n->kind == K_VALUE || n->kind == K_LINK;
 }
@@ -154,7 +150,6 @@ static struct nkey key_for(uint8_t kind, uint8_t schema, struct proc *p, const c
                               .schema = schema,
                               .pid = p ? p->pid : 0,
                               .tid = p ? p->tid : 0,
-                              .ident = p ? p->serial : 0,
                               .proc = p,
                               .path = path,
                               .path_len = len };
@@ -199,16 +194,11 @@ static void fill_attr(struct stat *st, fuse_ino_t ino, mode_t mode, uid_t uid, g
 /* A process a reader just found gone: the kernel may drop its name now
  * rather than at the next sweep. */
 static void gone(struct fs *fs, const struct node *n) {
-        const struct node *x = n;
+        fuse_ino_t parent;
+        pid_t name;
 
-        if (!fs->root_live)
-                return;
-        while (x && x->kind != K_PROC && x->kind != K_THREAD)
-                x = x->parent;
-        if (x && x->kind == K_PROC)
-                bg_inval_entry(fs, FUSE_ROOT_ID, x->proc->pid);
-        else if (x && x->parent)
-                bg_inval_entry(fs, x->parent->ino, x->proc->tid);
+        if (fs->root_live && nodes_proc_dentry(fs, n, &parent, &name))
+                bg_inval_entry(fs, parent, name);
 }
 
 /* The process of n: its identity, or NULL for the root and the links. */
@@ -393,6 +383,7 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                 return 0;
         case K_VALUE: {
                 struct snap *own = NULL;
+                struct vstate *v;
                 uint64_t size, prev;
 
                 if (!ds) {
@@ -418,14 +409,19 @@ static int node_attr(struct fs *fs, fuse_req_t req, struct node *n, const struct
                         return 0;
                 }
                 size = value_size(ds, ent);
-                pthread_mutex_lock(value_lock(fs, n));
-                if (n->pins > 0)
-                        size = n->pinned_size; /* open files read that much */
-                prev = n->size_seen;
-                n->size_seen = size;
-                if (prev != size && prev != SIZE_UNKNOWN)
-                        n->size_moved = mono_ns();
-                pthread_mutex_unlock(value_lock(fs, n));
+                /* what the kernel is told (with no room to note it, the
+                 * next open reads around the page cache: value_pin) */
+                if ((v = value_state(fs, n, true))) {
+                        int64_t now = mono_ns();
+                        if (v->pins > 0)
+                                size = v->pinned_size; /* open files read that much */
+                        prev = v->size_seen;
+                        v->size_seen = size;
+                        v->told = now;
+                        if (prev != size && prev != SIZE_UNKNOWN)
+                                v->size_moved = now;
+                        value_unlock(fs, v);
+                }
                 fill_attr(st, n->ino, S_IFREG | file_perm(s), uid, gid, size, &ds->mtime);
                 *timeout = snap_ttl_left(fs, ds);
                 snap_put(own);
@@ -664,12 +660,12 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
                 break;
         }
         k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
+        if (c->kind == K_VALUE && (k.field = snap_field(ds, c->ent)))
+                k.access = k.field->access;
         n = nodes_enter(fs, &k, dir);
         proc_unref(p); /* the node holds its own */
         if (!n)
                 return -ENOMEM;
-        if (c->kind == K_VALUE && snap_field(ds, c->ent))
-                n->access = snap_field(ds, c->ent)->access;
         r = node_attr(fs, req, n, c->kind == K_VALUE ? ds : NULL, c->ent, since, st, timeout);
         if (r < 0) {
                 nodes_unlookup(fs, n);
@@ -687,19 +683,23 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
         size_t plen = 0;
         struct nkey k;
 
+        fuse_ino_t ino;
+
         switch (c->kind) {
         case K_PROC:
         case K_THREAD:
                 k = key_for(c->kind, 0, NULL, "", 0);
                 k.pid = c->kind == K_PROC ? c->id : dir->proc->pid;
                 k.tid = c->kind == K_PROC ? 0 : c->id;
-                proc_peek(fs, k.pid, k.tid, &k.ident);
-                return nodes_ino_of(fs, &k);
+                k.proc = proc_peek(fs, k.pid, k.tid);
+                ino = nodes_ino_of(fs, &k, dir);
+                proc_unref(k.proc);
+                return ino;
         case K_SELF:
         case K_THREAD_SELF:
         case K_NET:
                 k = key_for(c->kind, 0, NULL, "", 0);
-                return nodes_ino_of(fs, &k);
+                return nodes_ino_of(fs, &k, dir);
         default:
                 if (dir->kind == K_DIR) {
                         plen = child_path(dir, d->snap, c->ent, path, sizeof(path));
@@ -711,7 +711,9 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
                         path[plen] = 0;
                 }
                 k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
-                return nodes_ino_of(fs, &k);
+                if (c->kind == K_VALUE && d->snap)
+                        k.field = snap_field(d->snap, c->ent);
+                return nodes_ino_of(fs, &k, dir);
         }
 }
 
@@ -1116,14 +1118,22 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, s
                 size_t need;
 
                 if (!c) {
-                        e.attr.st_ino = i == 0 ? n->ino : n->parent ? n->parent->ino : FUSE_ROOT_ID;
+                        e.attr.st_ino = i == 0 ? n->ino : nodes_parent_ino(fs, n);
                         e.attr.st_mode = S_IFDIR;
                 } else if (plus) {
-                        if (child_enter(fs, req, n, d->snap, c, since, &child, &e.attr, &e.attr_timeout) < 0)
+                        int rc = child_enter(fs, req, n, d->snap, c, since, &child, &e.attr, &e.attr_timeout);
+                        if (rc == -ENOMEM) {
+                                /* no room for its name (-o keys=): listed
+                                 * with no inode, its lookup says why */
+                                e.attr.st_ino = child_ino(fs, n, d, c);
+                                e.attr.st_mode = child_type(c);
+                        } else if (rc < 0)
                                 continue; /* gone since the listing was made */
-                        e.ino = child->ino;
-                        e.generation = child->gen;
-                        e.entry_timeout = name_timeout(fs, child->kind);
+                        else {
+                                e.ino = child->ino;
+                                e.generation = child->gen;
+                                e.entry_timeout = name_timeout(fs, child->kind);
+                        }
                 } else {
                         e.attr.st_ino = child_ino(fs, n, d, c);
                         e.attr.st_mode = child_type(c);
@@ -1180,10 +1190,10 @@ static void file_unref(struct fs *fs, struct fileh *h) {
         if (atomic_fetch_sub(&h->refs, 1) != 1)
                 return;
         handle_del(fs, &h->h);
-        if (h->pinned) {
-                pthread_mutex_lock(value_lock(fs, h->node));
-                h->node->pins--;
-                pthread_mutex_unlock(value_lock(fs, h->node));
+        if (h->pin) {
+                value_lock_state(fs, h->pin);
+                h->pin->pins--;
+                value_unlock(fs, h->pin);
         }
         snap_put(h->snap);
         node_put(fs, h->node);
@@ -1210,27 +1220,29 @@ static uint64_t content_hash(const char *p, size_t len) {
  * is at most the TTL, and once it ran out an open asks for the attributes
  * first (default_permissions checks them). While pinned files are open,
  * replies give their size, so no reply moves it under them. */
-static bool value_pin(struct fs *fs, struct node *n, uint64_t size, uint64_t hash, bool *ret_keep) {
+static struct vstate *value_pin(struct fs *fs, struct node *n, uint64_t size, uint64_t hash, bool *ret_keep) {
+        struct vstate *v = value_state(fs, n, true);
         int64_t now = mono_ns();
         bool pin = false;
 
-        pthread_mutex_lock(value_lock(fs, n));
-        if (n->pins > 0)
-                pin = size == n->pinned_size;
-        else if (n->size_seen != size) {
-                n->size_moved = now;
+        if (!v)
+                return NULL; /* no room to note what the kernel holds: around it */
+        if (v->pins > 0)
+                pin = size == v->pinned_size;
+        else if (v->size_seen != size) {
+                v->size_moved = now;
                 bg_inval_inode(fs, n->ino); /* have it ask for the size again */
         } else
-                pin = now - n->size_moved > fs->ttl + 1000000000;
+                pin = now - v->size_moved > fs->ttl + 1000000000;
         if (pin) {
-                n->pins++;
-                n->pinned_size = size;
-                *ret_keep = n->page_hash == hash;
-                n->page_hash = hash;
+                v->pins++;
+                v->pinned_size = size;
+                *ret_keep = v->page_hash == hash;
+                v->page_hash = hash;
         } else
-                n->page_hash = 0; /* the next cached open drops what is there */
-        pthread_mutex_unlock(value_lock(fs, n));
-        return pin;
+                v->page_hash = 0; /* the next cached open drops what is there */
+        value_unlock(fs, v);
+        return pin ? v : NULL;
 }
 
 /* open: fuse_reply_open, fuse_reply_err (EROFS, EISDIR, ENOENT, EACCES, EIO,
@@ -1287,10 +1299,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
         fi->noflush = 1;
         if (!restricted(n)) { /* no copy of a secret in the page cache */
                 bool keep = false;
-                h->pinned = value_pin(fs, n, h->size, content_hash(h->text, h->size), &keep);
-                fi->keep_cache = h->pinned && keep;
+                h->pin = value_pin(fs, n, h->size, content_hash(h->text, h->size), &keep);
+                fi->keep_cache = h->pin && keep;
         }
-        fi->direct_io = !h->pinned;
+        fi->direct_io = !h->pin;
         if (fuse_reply_open(req, fi) != 0)
                 file_unref(fs, h);
 }
