@@ -644,22 +644,23 @@ void nodes_forget(struct fs *fs, fuse_ino_t ino, uint64_t count) {
 
 fuse_ino_t nodes_ino_of(struct fs *fs, const struct nkey *k, const struct node *dir) {
         struct nodes *t = &fs->nodes;
-        uint64_t ino;
+        uint64_t ino = 0;
         uint32_t key;
 
         (void)dir;
-        if (!k->proc || !k->proc->slot) {
-                /* a process not looked up yet: a number of its own kind,
-                 * which the lookup's replaces */
-                if (k->kind == K_PROC || k->kind == K_THREAD)
-                        return ino_make(0, k->kind, 0, 0, 0) | (uint32_t)(k->kind == K_PROC ? k->pid : k->tid);
-                return ino_make(0, k->kind, 0, 0, 0);
+        if (k->proc) {
+                pthread_mutex_lock(&t->lock);
+                if (!k->proc->slot || !number_of(fs, k->proc->slot, k, true, &ino, &key))
+                        ino = 0;
+                pthread_mutex_unlock(&t->lock);
         }
-        pthread_mutex_lock(&t->lock);
-        if (!k->proc->slot || !number_of(fs, k->proc->slot, k, true, &ino, &key))
-                ino = ino_make(0, k->kind, 0, 0, 0);
-        pthread_mutex_unlock(&t->lock);
-        return ino;
+        if (ino)
+                return ino;
+        /* a process not looked up yet: a number of its own kind, which
+         * the lookup's replaces (and a name past -o keys=, its kind's) */
+        if (k->kind == K_PROC || k->kind == K_THREAD)
+                return ino_make(0, k->kind, 0, 0, 0) | (uint32_t)(k->kind == K_PROC ? k->pid : k->tid);
+        return ino_make(0, k->kind, 0, 0, 0);
 }
 
 /* The directory of a scope's files in slot i. Lock held. */
