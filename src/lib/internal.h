@@ -27,6 +27,18 @@ static inline void *take_ptr_(void **p) {
 }
 #define TAKE_PTR(p) take_ptr_((void **)&(p))
 
+/* What every schema definition says (its names, doc, record, scope,
+ * flags and mode) and, for a table, its rows (struct nprocfs_<id>_row,
+ * described by rows): the parts of a struct nprocfs_schema initializer
+ * the macros below, and a hand-made definition, are made of. */
+#define SCHEMA_HEAD(id, dir, src, sc, fl, md, dc)                                                                  \
+        .name = dir, .name_len = sizeof(dir) - 1, .path = src, .doc = dc, .rec_size = sizeof(struct nprocfs_##id), \
+        .scope = NPROCFS_SCOPE_##sc, .flags = fl, .mode = md
+#define SCHEMA_ROWS(id, rows) \
+        .row_fields = rows, .nrow_fields = NELEMS(rows), .row_size = sizeof(struct nprocfs_##id##_row)
+#define SCHEMA_FIELDS_FIT(fa) static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields")
+#define SCHEMA_ROWS_FIT(rows) static_assert(NELEMS(rows) <= 64, "too many row fields")
+
 /* Declares schema `id` (struct nprocfs_<id>) with its field table `fa`
  * and parse function. */
 #define SCHEMA_DEFINE(id, fa, dir, src, sc, fl, md, parse_fn, dc) \
@@ -35,43 +47,27 @@ static inline void *take_ptr_(void **p) {
 /* As SCHEMA_DEFINE, for a file whose fields come in groups (G rows) that
  * are each one `rn` ("limit"). */
 #define SCHEMA_DEFINE_GROUPS(id, fa, dir, src, sc, fl, md, parse_fn, dc, rn) \
-        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields");  \
+        SCHEMA_FIELDS_FIT(fa);                                               \
         const struct nprocfs_schema nprocfs_schema_##id = {                  \
-                .name = dir,                                                 \
-                .name_len = sizeof(dir) - 1,                                 \
-                .path = src,                                                 \
-                .doc = dc,                                                   \
+                SCHEMA_HEAD(id, dir, src, sc, fl, md, dc),                   \
                 .row_name = rn,                                              \
                 .fields = fa,                                                \
                 .nfields = NELEMS(fa),                                       \
                 .parse = parse_fn,                                           \
-                .rec_size = sizeof(struct nprocfs_##id),                     \
-                .scope = NPROCFS_SCOPE_##sc,                                 \
-                .flags = fl,                                                 \
-                .mode = md,                                                  \
         }
 
 /* As SCHEMA_DEFINE, for a table file whose rows are struct nprocfs_<id>_row
  * described by row_fields, each one `rn` ("cpu"). */
-#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc, rn)         \
-        static_assert(NELEMS(fields) <= NPROCFS_MAX_FIELDS, "too many fields"); \
-        static_assert(NELEMS(row_fields) <= 64, "too many row fields");         \
-        const struct nprocfs_schema nprocfs_schema_##id = {                     \
-                .name = dir,                                                    \
-                .name_len = sizeof(dir) - 1,                                    \
-                .path = src,                                                    \
-                .doc = dc,                                                      \
-                .row_name = rn,                                                 \
-                .fields = fields,                                               \
-                .nfields = NELEMS(fields),                                      \
-                .parse = parse_fn,                                              \
-                .row_fields = row_fields,                                       \
-                .nrow_fields = NELEMS(row_fields),                              \
-                .rec_size = sizeof(struct nprocfs_##id),                        \
-                .row_size = sizeof(struct nprocfs_##id##_row),                  \
-                .scope = NPROCFS_SCOPE_##sc,                                    \
-                .flags = fl,                                                    \
-                .mode = md,                                                     \
+#define SCHEMA_DEFINE_TABLE(id, dir, src, sc, fl, md, parse_fn, dc, rn) \
+        SCHEMA_FIELDS_FIT(fields);                                      \
+        SCHEMA_ROWS_FIT(row_fields);                                    \
+        const struct nprocfs_schema nprocfs_schema_##id = {             \
+                SCHEMA_HEAD(id, dir, src, sc, fl, md, dc),              \
+                .row_name = rn,                                         \
+                .fields = fields,                                       \
+                .nfields = NELEMS(fields),                              \
+                .parse = parse_fn,                                      \
+                SCHEMA_ROWS(id, row_fields),                            \
         }
 
 /* As SCHEMA_DEFINE_TABLE, for a table file the generic interpreter parses
@@ -80,46 +76,39 @@ static inline void *take_ptr_(void **p) {
         SCHEMA_DEFINE_GRAMMAR_ROWS(id, row_fields, dir, src, sc, fl, md, g, dc, rn)
 
 /* As SCHEMA_DEFINE_GRAMMAR, with the row table named rows (a source that
- * holds two tables). */
-#define SCHEMA_DEFINE_GRAMMAR_ROWS(id, rows, dir, src, sc, fl, md, g, dc, rn)     \
-        static_assert(NELEMS(rows) <= 64, "too many row fields");                 \
-        const struct nprocfs_schema nprocfs_schema_##id = {                       \
-                .name = dir,                                                      \
-                .name_len = sizeof(dir) - 1,                                      \
-                .path = src,                                                      \
-                .doc = dc,                                                        \
-                .row_name = rn,                                                   \
-                .fields = rows, /* none of its own: not NULL, which + 0 is not */ \
-                .nfields = 0,                                                     \
-                .parse = np_parse_grammar,                                        \
-                .row_fields = rows,                                               \
-                .nrow_fields = NELEMS(rows),                                      \
-                .grammar = &g,                                                    \
-                .rec_size = sizeof(struct nprocfs_##id),                          \
-                .row_size = sizeof(struct nprocfs_##id##_row),                    \
-                .scope = NPROCFS_SCOPE_##sc,                                      \
-                .flags = fl,                                                      \
-                .mode = md,                                                       \
+ * holds two tables). A file with no fields of its own points .fields at
+ * its rows: not NULL, which + 0 is not. */
+#define SCHEMA_DEFINE_GRAMMAR_ROWS(id, rows, dir, src, sc, fl, md, g, dc, rn) \
+        SCHEMA_ROWS_FIT(rows);                                                \
+        const struct nprocfs_schema nprocfs_schema_##id = {                   \
+                SCHEMA_HEAD(id, dir, src, sc, fl, md, dc),                    \
+                .row_name = rn,                                               \
+                .fields = rows,                                               \
+                .nfields = 0,                                                 \
+                .parse = np_parse_grammar,                                    \
+                .grammar = &g,                                                \
+                SCHEMA_ROWS(id, rows),                                        \
         }
 
 /* As SCHEMA_DEFINE_GRAMMAR, for a file of record-level fields only (a
  * link: exe, cwd, root) that the generic interpreter parses by grammar g. */
-#define SCHEMA_DEFINE_GRAMMAR_FIELDS(id, fa, dir, src, sc, fl, md, g, dc)   \
-        static_assert(NELEMS(fa) <= NPROCFS_MAX_FIELDS, "too many fields"); \
-        const struct nprocfs_schema nprocfs_schema_##id = {                 \
-                .name = dir,                                                \
-                .name_len = sizeof(dir) - 1,                                \
-                .path = src,                                                \
-                .doc = dc,                                                  \
-                .fields = fa,                                               \
-                .nfields = NELEMS(fa),                                      \
-                .parse = np_parse_grammar,                                  \
-                .grammar = &g,                                              \
-                .rec_size = sizeof(struct nprocfs_##id),                    \
-                .scope = NPROCFS_SCOPE_##sc,                                \
-                .flags = fl,                                                \
-                .mode = md,                                                 \
+#define SCHEMA_DEFINE_GRAMMAR_FIELDS(id, fa, dir, src, sc, fl, md, g, dc) \
+        SCHEMA_FIELDS_FIT(fa);                                            \
+        const struct nprocfs_schema nprocfs_schema_##id = {               \
+                SCHEMA_HEAD(id, dir, src, sc, fl, md, dc),                \
+                .fields = fa,                                             \
+                .nfields = NELEMS(fa),                                    \
+                .parse = np_parse_grammar,                                \
+                .grammar = &g,                                            \
         }
+
+/* The types stored as one u64 that np_field_set() converts with its
+ * conv_u64() (a number, a mask, a mode, a number or "unlimited"); the fast
+ * path of scan.h writes the same ones. */
+static inline bool np_type_is_u64(unsigned type) {
+        return type == NPROCFS_T_U64 || type == NPROCFS_T_MASK || type == NPROCFS_T_MAXU64 || type == NPROCFS_T_CAPS ||
+               type == NPROCFS_T_SIGS || type == NPROCFS_T_MODE;
+}
 
 /* The decoder registry: for a conversion that has one, the function that
  * stores token s[0..len) into dst (the field's member) as f says; 0 or

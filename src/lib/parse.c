@@ -312,14 +312,9 @@ int np_field_set(void *base, const struct nprocfs_field *f, char *s, size_t len,
                 return r == -ENODATA ? r : r < 0 ? -EIO : 0;
         }
 
-        switch (f->type) {
-        case NPROCFS_T_U64:
-        case NPROCFS_T_MASK:
-        case NPROCFS_T_MAXU64:
-        case NPROCFS_T_CAPS:
-        case NPROCFS_T_SIGS:
-        case NPROCFS_T_MODE:
+        if (np_type_is_u64(f->type))
                 return conv_u64(f, s, len, env, dst) < 0 ? -EIO : 0;
+        switch (f->type) {
         case NPROCFS_T_BOOL: {
                 if (len != 1 || (s[0] != '0' && s[0] != '1'))
                         return -EIO;

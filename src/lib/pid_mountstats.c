@@ -365,22 +365,15 @@ static int parse(struct nprocfs_rec *rec, const struct nprocfs_env *env) {
  * NPROCFS_S_RESTRICTED. No thread directory has it (tid_base_stuff). */
 static_assert(NELEMS(row_fields) <= 64, "too many row fields");
 static_assert(F_(opts) < F_(sec), "the one-field lines are opts .. sec");
+SCHEMA_ROWS_FIT(row_fields);
 const struct nprocfs_schema nprocfs_schema_pid_mountstats = {
-        .name = "mountstats",
-        .name_len = sizeof("mountstats") - 1,
-        .path = "mountstats",
-        .doc = "Mounts of the process's mount namespace with their statistics (NFS: options, event and byte "
-               "counters, RPC transports and operations): a row per mount, by its place in the file; readable by "
-               "the process's owner (mode 0400, no ptrace check)",
+        SCHEMA_HEAD(pid_mountstats, "mountstats", "mountstats", PID, NPROCFS_S_PER_OBJECT, 0400,
+                    "Mounts of the process's mount namespace with their statistics (NFS: options, event and byte "
+                    "counters, RPC transports and operations): a row per mount, by its place in the file; readable "
+                    "by the process's owner (mode 0400, no ptrace check)"),
         .row_name = "mount",
         .fields = row_fields, /* none of its own: not NULL, which + 0 is not */
         .nfields = 0,
-        .row_fields = row_fields,
-        .nrow_fields = NELEMS(row_fields),
         .parse = parse,
-        .rec_size = sizeof(struct nprocfs_pid_mountstats),
-        .row_size = sizeof(struct nprocfs_pid_mountstats_row),
-        .scope = NPROCFS_SCOPE_PID,
-        .flags = NPROCFS_S_PER_OBJECT,
-        .mode = 0400,
+        SCHEMA_ROWS(pid_mountstats, row_fields),
 };

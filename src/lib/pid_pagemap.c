@@ -565,23 +565,20 @@ fail:
 /* By hand, not by SCHEMA_DEFINE_TABLE: the schema has a reader. */
 static_assert(NELEMS(fields) <= NPROCFS_MAX_FIELDS, "too many fields");
 static_assert(NELEMS(row_fields) <= 64, "too many row fields");
+SCHEMA_FIELDS_FIT(fields);
+SCHEMA_ROWS_FIT(row_fields);
 const struct nprocfs_schema nprocfs_schema_pid_pagemap = {
-        .name = "pagemap",
-        .name_len = sizeof("pagemap") - 1,
-        .path = "pagemap",
-        .doc = "Page counts of each mapping, from its pagemap words: a row per mapping of maps, named by its range, "
-               "and the totals; at most 1048576 words are read per file (8 MiB), shared out among the mappings, and "
-               "scanned_pages says how many of each",
+        SCHEMA_HEAD(pid_pagemap, "pagemap", "pagemap", PID,
+                    NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM |
+                            NPROCFS_S_PER_OBJECT,
+                    0400,
+                    "Page counts of each mapping, from its pagemap words: a row per mapping of maps, named by its "
+                    "range, and the totals; at most 1048576 words are read per file (8 MiB), shared out among the "
+                    "mappings, and scanned_pages says how many of each"),
         .row_name = "mapping",
         .fields = fields,
         .nfields = NELEMS(fields),
-        .row_fields = row_fields,
-        .nrow_fields = NELEMS(row_fields),
         .parse = parse,
-        .read = read_pagemap,
-        .rec_size = sizeof(struct nprocfs_pid_pagemap),
-        .row_size = sizeof(struct nprocfs_pid_pagemap_row),
-        .scope = NPROCFS_SCOPE_PID,
-        .flags = NPROCFS_S_TASK | NPROCFS_S_RESTRICTED | NPROCFS_S_MM | NPROCFS_S_KEYS_VERBATIM | NPROCFS_S_PER_OBJECT,
-        .mode = 0400,
+        .read = read_pagemap, /* pread at each mapping's place */
+        SCHEMA_ROWS(pid_pagemap, row_fields),
 };

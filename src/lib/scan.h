@@ -57,13 +57,7 @@ enum np_op {
  * token), I64 and BOOL through their own cases. No pair here has a
  * decoder. */
 static NP_ALWAYS_INLINE unsigned np_op(unsigned type, unsigned conv) {
-        switch (type) {
-        case NPROCFS_T_U64:
-        case NPROCFS_T_MASK:
-        case NPROCFS_T_MAXU64:
-        case NPROCFS_T_CAPS:
-        case NPROCFS_T_SIGS:
-        case NPROCFS_T_MODE:
+        if (np_type_is_u64(type))
                 switch (conv) {
                 case NPROCFS_C_RAW:
                         return NP_OP_DEC;
@@ -80,6 +74,7 @@ static NP_ALWAYS_INLINE unsigned np_op(unsigned type, unsigned conv) {
                 default:
                         return NP_OP_FIELD_SET;
                 }
+        switch (type) {
         case NPROCFS_T_I64:
                 return conv == NPROCFS_C_RAW ? NP_OP_I64 : conv == NPROCFS_C_TICKS ? NP_OP_I64_TICKS : NP_OP_FIELD_SET;
         case NPROCFS_T_BOOL:
