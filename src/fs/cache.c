@@ -730,47 +730,37 @@ void snap_value(const struct snap *s, uint32_t e, struct snap_text *t) {
         }
 }
 
-const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e) {
-        struct nprocfs_entry en;
-        char buf[NPROCFS_NAME_SIZE];
+const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e, struct nprocfs_str *ret_key) {
+        struct nprocfs_str key = { "", 0 };
+        const struct nprocfs_field *f = NULL;
 
-        if (is_cell(s, e)) {
-                uint32_t v = e - SNAP_CELL;
-                return nprocfs_row_entry(s->rows->rec, v / s->rows->stride, v % s->rows->stride, buf, NULL, &en)
-                               ? en.field
-                               : NULL;
-        }
-        return e < s->n ? s->ents[e].field : NULL;
-}
-
-struct nprocfs_str snap_key(const struct snap *s, uint32_t e) {
         if (is_cell(s, e)) {
                 struct nprocfs_entry en;
                 char buf[NPROCFS_NAME_SIZE];
                 uint32_t v = e - SNAP_CELL;
-                if (nprocfs_row_entry(s->rows->rec, v / s->rows->stride, v % s->rows->stride, buf, NULL, &en))
-                        return en.key;
-                return (struct nprocfs_str){ "", 0 };
+                if (nprocfs_row_entry(s->rows->rec, v / s->rows->stride, v % s->rows->stride, buf, NULL, &en)) {
+                        f = en.field;
+                        key = en.key;
+                }
+        } else if (e < s->n) {
+                f = s->ents[e].field;
+                key = (struct nprocfs_str){ s->arena + s->ents[e].key, s->ents[e].key_len };
         }
-        if (e < s->n)
-                return (struct nprocfs_str){ s->arena + s->ents[e].key, s->ents[e].key_len };
-        return (struct nprocfs_str){ "", 0 };
+        if (ret_key)
+                *ret_key = key;
+        return f;
 }
 
 size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size) {
         size_t len = 0, pos;
-        struct snap_text *t = malloc(sizeof(*t));
+        struct snap_text text, *t = &text;
 
-        if (!t)
-                return 0;
         for (uint32_t x = e; x != 0 && x != NONE; x = snap_parent(s, x)) {
                 snap_name(s, x, t);
                 len += t->len + (len > 0);
         }
-        if (len >= size) {
-                free(t);
+        if (len >= size)
                 return 0;
-        }
         buf[len] = 0;
         pos = len;
         for (uint32_t x = e; x != 0 && x != NONE; x = snap_parent(s, x)) {
@@ -780,7 +770,6 @@ size_t snap_path(const struct snap *s, uint32_t e, char *buf, size_t size) {
                 pos -= t->len;
                 memcpy(buf + pos, t->ptr, t->len);
         }
-        free(t);
         return len;
 }
 

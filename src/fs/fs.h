@@ -396,12 +396,13 @@ bool snap_is_dir(const struct snap *s, uint32_t e);
 /* The names of directory dir, in order: first, then next until NONE. */
 uint32_t snap_first(const struct snap *s, uint32_t dir);
 uint32_t snap_next(const struct snap *s, uint32_t dir, uint32_t e);
-/* Entry e's name, its value (without the final '\n'), its schema row and
- * its source key, into t (valid while t and s are). */
+/* Entry e's name, its value (without the final '\n'), into t (valid
+ * while t and s are). */
 void snap_name(const struct snap *s, uint32_t e, struct snap_text *t);
 void snap_value(const struct snap *s, uint32_t e, struct snap_text *t);
-const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e);
-struct nprocfs_str snap_key(const struct snap *s, uint32_t e);
+/* Entry e's schema row (NULL: none), and its source key into *ret_key
+ * unless NULL. */
+const struct nprocfs_field *snap_field(const struct snap *s, uint32_t e, struct nprocfs_str *ret_key);
 double snap_ttl_left(const struct fs *fs, const struct snap *s);
 void cache_sweep(struct fs *fs);
 /* This thread's reusable status record (credentials). */

@@ -660,7 +660,7 @@ static int child_enter(struct fs *fs, fuse_req_t req, struct node *dir, const st
                 break;
         }
         k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
-        if (c->kind == K_VALUE && (k.field = snap_field(ds, c->ent)))
+        if (c->kind == K_VALUE && (k.field = snap_field(ds, c->ent, NULL)))
                 k.access = k.field->access;
         n = nodes_enter(fs, &k, dir);
         proc_unref(p); /* the node holds its own */
@@ -712,7 +712,7 @@ static fuse_ino_t child_ino(struct fs *fs, const struct node *dir, const struct 
                 }
                 k = key_for(c->kind, c->kind == K_SUBDIR ? 0 : c->schema, p, path, plen);
                 if (c->kind == K_VALUE && d->snap)
-                        k.field = snap_field(d->snap, c->ent);
+                        k.field = snap_field(d->snap, c->ent, NULL);
                 return nodes_ino_of(fs, &k, dir);
         }
 }
@@ -1346,6 +1346,7 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         const struct nprocfs_schema *s;
         const struct nprocfs_field *f;
         struct nprocfs_entry e;
+        struct nprocfs_str key;
         char path[PATH_IN_MAX];
         struct snap *snap;
         uint32_t ent;
@@ -1376,15 +1377,13 @@ static int node_xattrs(struct fs *fs, fuse_req_t req, struct node *n, struct xat
         if (r < 0)
                 return vanished(fs, n, r);
         ent = snap_walk(snap, n->path, n->path_len);
-        if (ent == NONE || snap_is_dir(snap, ent) || !(f = snap_field(snap, ent))) {
+        if (ent == NONE || snap_is_dir(snap, ent) || !(f = snap_field(snap, ent, &key))) {
                 snap_put(snap);
                 return -ENOENT;
         }
-        e = (struct nprocfs_entry){ .path = path,
-                                    .path_len = snap_path(snap, ent, path, sizeof(path)),
-                                    .value = "",
-                                    .field = f,
-                                    .key = snap_key(snap, ent) };
+        e = (struct nprocfs_entry){
+                .path = path, .path_len = snap_path(snap, ent, path, sizeof(path)), .value = "", .field = f, .key = key
+        };
         nprocfs_entry_source(s, &e, x->source, sizeof(x->source));
         snap_put(snap);
         x->value[0] = nprocfs_type_name((enum nprocfs_type)f->type);
