@@ -106,3 +106,22 @@ void assert_no_fields(const struct nprocfs_rec *rec) {
         assert_int_equal(rec->nrows, 0);
         assert_int_equal(rec->nextra, 0);
 }
+
+int parse_text(struct nprocfs_rec *rec, const char *text) {
+        static const struct nprocfs_env env = TEST_ENV;
+
+        return nprocfs_rec_parse(rec, text, strlen(text), &env);
+}
+
+void assert_each_malformed(const struct nprocfs_schema *s, const char *const *texts, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                struct nprocfs_rec *rec;
+                int r;
+
+                assert_int_equal(nprocfs_rec_new(s, &rec), 0);
+                r = parse_text(rec, texts[i]);
+                nprocfs_rec_free(rec);
+                if (r != -EIO)
+                        fail_msg("%s: case %zu gave %d, not -EIO: %s", s->name, i, r, texts[i]);
+        }
+}

@@ -79,4 +79,12 @@ const struct entry_copy *entries_find(const struct entries *es, const char *path
 /* No field and no row field of rec is present (rec names none). */
 void assert_no_fields(const struct nprocfs_rec *rec);
 
+/* Parses text (NUL-terminated) into rec with TEST_ENV. */
+int parse_text(struct nprocfs_rec *rec, const char *text);
+
+/* Each of the n texts, parsed as a file of schema s, is -EIO. */
+void assert_each_malformed(const struct nprocfs_schema *s, const char *const *texts, size_t n);
+#define assert_all_malformed(id, texts) \
+        assert_each_malformed(&nprocfs_schema_##id, (texts), sizeof(texts) / sizeof((texts)[0]))
+
 #endif

@@ -17,10 +17,6 @@
 
 static const struct nprocfs_env env = TEST_ENV;
 
-static int parse(struct nprocfs_net_tcp *t, const char *text) {
-        return nprocfs_rec_parse(&t->rec, text, strlen(text), &env);
-}
-
 /* linux-6.18/net/tcp, line 2:
  * "   0: 0100007F:9D27 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1148996 1
  *  0000000066df19eb 100 0 0 10 0" (then blanks to 149 columns) */
@@ -180,13 +176,14 @@ static void test_short_rows_of_time_wait_and_requests(void **state) {
 
         (void)state;
         assert_int_equal(
-                parse(&t,
-                      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
-                      "inode\n"
-                      "   7: 0100007F:E5B8 0100007F:8367 06 00000000:00000000 03:00001770 00000000     0        0 0 "
-                      "3 0000000000000000\n"
-                      "  12: 0100007F:8367 0100007F:E5BA 03 00000000:00000000 01:00000064 00000001  1000        0 0 "
-                      "0 0000000000000000\n"),
+                parse_text(
+                        &t.rec,
+                        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+                        "inode\n"
+                        "   7: 0100007F:E5B8 0100007F:8367 06 00000000:00000000 03:00001770 00000000     0        0 0 "
+                        "3 0000000000000000\n"
+                        "  12: 0100007F:8367 0100007F:E5BA 03 00000000:00000000 01:00000064 00000001  1000        0 0 "
+                        "0 0000000000000000\n"),
                 0);
         entries_collect(&t.rec, &es);
         assert_entry(&es, "7/state", "time_wait");
@@ -224,7 +221,7 @@ static void test_state_words(void **state) {
                          "0: 0100007F:0016 00000000:0000 %02X 00000000:00000000 00:00000000 00000000 0 0 1 1 0 "
                          "20 4 1 10 -1 99 new columns",
                          code);
-                assert_int_equal(parse(&t, line), 0);
+                assert_int_equal(parse_text(&t.rec, line), 0);
                 entries_collect(&t.rec, &es);
                 assert_string_equal(entries_find(&es, "0/state")->value, words[code - 1]);
                 snprintf(want, sizeof(want), "%02X", code);
@@ -256,12 +253,7 @@ static void test_malformed_lines_are_eio(void **state) {
         };
 
         (void)state;
-        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-                struct nprocfs_net_tcp t = NPROCFS_REC_INIT(net_tcp);
-                if (parse(&t, bad[i]) != -EIO)
-                        fail_msg("case %zu accepted: %s", i, bad[i]);
-                nprocfs_rec_release(&t.rec);
-        }
+        assert_all_malformed(net_tcp, bad);
 }
 
 /* fixtures/malformed/net_tcp/valid-*: row 0 of linux-6.18/net/tcp without

@@ -15,10 +15,6 @@
 
 static const struct nprocfs_env env = TEST_ENV;
 
-static int parse(struct nprocfs_net_tcp6 *t, const char *text) {
-        return nprocfs_rec_parse(&t->rec, text, strlen(text), &env);
-}
-
 /* linux-6.18/10324/net/tcp6, line 2 (second capture: the sleep's listener):
  * "   0: 00000000000000000000000001000000:CDE7 00000000000000000000000000000000:0000 0A 00000000:00000000
  *  00:00000000 00000000     0        0 1148997 1 000000007c2cac35 100 0 0 10 0" */
@@ -117,9 +113,9 @@ static void test_words_are_little_endian(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&t, "   3: B80D01200000000000080800"
-                                   "7A410C20:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 "
-                                   "00:00000000 00000000  1000        0 77 1 0000000000000000 100 0 0 10 0\n"),
+        assert_int_equal(parse_text(&t.rec, "   3: B80D01200000000000080800"
+                                            "7A410C20:01BB 00000000000000000000000000000000:0000 0A 00000000:00000000 "
+                                            "00:00000000 00000000  1000        0 77 1 0000000000000000 100 0 0 10 0\n"),
                          0);
         entries_collect(&t.rec, &es);
         assert_entry(&es, "3/local_address", "2001:db8::8:800:200c:417a");
@@ -143,12 +139,7 @@ static void test_malformed_addresses_are_eio(void **state) {
         };
 
         (void)state;
-        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-                struct nprocfs_net_tcp6 t = NPROCFS_REC_INIT(net_tcp6);
-                if (parse(&t, bad[i]) != -EIO)
-                        fail_msg("case %zu accepted: %s", i, bad[i]);
-                nprocfs_rec_release(&t.rec);
-        }
+        assert_all_malformed(net_tcp6, bad);
 }
 
 /* net_tcp6_row.def is net_tcp_row.def with other address decoders: the

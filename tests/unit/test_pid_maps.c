@@ -11,10 +11,6 @@
 
 static const struct nprocfs_env env = TEST_ENV;
 
-static int parse(struct nprocfs_pid_maps *m, const char *text) {
-        return nprocfs_rec_parse(&m->rec, text, strlen(text), &env);
-}
-
 /* linux-6.18/10324/maps, line 2:
  * "55de53895000-55de5389a000 r-xp 00002000 fe:00 248056                     /usr/bin/sleep" */
 static void test_file_mapping(void **state) {
@@ -87,10 +83,10 @@ static void test_pathname_runs_to_the_end_of_the_line(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&m, "7f00-7f10 rw-s 00000010 08:1f 99   /tmp/a  b (deleted)\n"
-                                   "7f10-7f20 rw-p 00000000 00:00 0 [stack:1234]\n"
-                                   "7f20-7f30 r--p 00000000 00:00 0 [anon:jit cache]\n"
-                                   "7f30-7f40 r--p 00000000 00:00 0 [uprobes]"),
+        assert_int_equal(parse_text(&m.rec, "7f00-7f10 rw-s 00000010 08:1f 99   /tmp/a  b (deleted)\n"
+                                            "7f10-7f20 rw-p 00000000 00:00 0 [stack:1234]\n"
+                                            "7f20-7f30 r--p 00000000 00:00 0 [anon:jit cache]\n"
+                                            "7f30-7f40 r--p 00000000 00:00 0 [uprobes]"),
                          0);
         entries_collect(&m.rec, &es);
         assert_entry(&es, "7f00-7f10/pathname", "/tmp/a  b (deleted)");
@@ -111,7 +107,7 @@ static void test_empty_maps_has_no_rows(void **state) {
         struct nprocfs_pid_maps m = NPROCFS_REC_INIT(pid_maps);
 
         (void)state;
-        assert_int_equal(parse(&m, ""), 0);
+        assert_int_equal(parse_text(&m.rec, ""), 0);
         assert_int_equal(m.rec.nrows, 0);
         nprocfs_rec_release(&m.rec);
 }
@@ -147,7 +143,7 @@ static void test_row_names(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&m, "7f00-7f10 r--p 00000000 00:00 0\n7f10-7f20 r--p 00000000 00:00 0\n"), 0);
+        assert_int_equal(parse_text(&m.rec, "7f00-7f10 r--p 00000000 00:00 0\n7f10-7f20 r--p 00000000 00:00 0\n"), 0);
         entries_collect(&m.rec, &es);
         assert_entry(&es, "7f10-7f20/start_address", "32528");
         assert_no_entry(&es, "1/start_address");

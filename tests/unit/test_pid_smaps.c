@@ -13,10 +13,6 @@
 
 static const struct nprocfs_env env = TEST_ENV;
 
-static int parse(struct nprocfs_pid_smaps *m, const char *text) {
-        return nprocfs_rec_parse(&m->rec, text, strlen(text), &env);
-}
-
 static void read_smaps(const char *tree, pid_t pid, struct nprocfs_pid_smaps *m, struct entries *es) {
         nprocfs_ctx *ctx = open_tree(tree);
 
@@ -247,15 +243,15 @@ static void test_unknown_keys_stay_with_their_row(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&m, "1000-2000 r--p 00000000 00:00 0\n"
-                                   "Rss:        4 kB\n"
-                                   "Future-Key:  9 kB\n"
-                                   "Odd.Thing:   a b\n"
-                                   "2000-3000 rw-p 00000000 00:00 0\n"
-                                   "Rss:        8 kB\n"
-                                   "3000-4000 rw-p 00000000 00:00 0\n"
-                                   "Later:      1\n"
-                                   "Rss:        12 kB\n"),
+        assert_int_equal(parse_text(&m.rec, "1000-2000 r--p 00000000 00:00 0\n"
+                                            "Rss:        4 kB\n"
+                                            "Future-Key:  9 kB\n"
+                                            "Odd.Thing:   a b\n"
+                                            "2000-3000 rw-p 00000000 00:00 0\n"
+                                            "Rss:        8 kB\n"
+                                            "3000-4000 rw-p 00000000 00:00 0\n"
+                                            "Later:      1\n"
+                                            "Rss:        12 kB\n"),
                          0);
         assert_int_equal(m.rec.nrows, 3);
         assert_int_equal(NPROCFS_ROW(&m, pid_smaps, 0)->row.nextra, 2);
@@ -282,7 +278,7 @@ static void test_an_unknown_key_cannot_take_a_present_name(void **state) {
         size_t n = 0;
 
         (void)state;
-        assert_int_equal(parse(&m, "1000-2000 r--p 00000000 00:00 0\nRss: 4 kB\nRSS: 5 kB\n"), 0);
+        assert_int_equal(parse_text(&m.rec, "1000-2000 r--p 00000000 00:00 0\nRss: 4 kB\nRSS: 5 kB\n"), 0);
         entries_collect(&m.rec, &es);
         for (size_t i = 0; i < es.n; i++)
                 n += strcmp(es.v[i].path, "1000-2000/rss_bytes") == 0;
@@ -312,7 +308,7 @@ static void test_sources_name_the_key_or_the_column(void **state) {
         struct entries es = { 0 };
 
         (void)state;
-        assert_int_equal(parse(&m, "1000-2000 r--p 00000000 00:00 0 /a\nRss: 4 kB\nNew: 1 kB\n"), 0);
+        assert_int_equal(parse_text(&m.rec, "1000-2000 r--p 00000000 00:00 0 /a\nRss: 4 kB\nNew: 1 kB\n"), 0);
         assert_int_equal(nprocfs_rec_foreach(&m.rec, source_of, &es), 0);
         assert_entry(&es, "1000-2000/rss_bytes", "/proc/<pid>/smaps:Rss");
         assert_entry(&es, "1000-2000/perms", "/proc/<pid>/smaps:1000-2000[2]");
@@ -336,8 +332,8 @@ static void test_kb_past_u64_saturates(void **state) {
         entries_free(&es);
         nprocfs_rec_release(&m.rec);
         free(data);
-        assert_int_equal(parse(&m, "1000-2000 r--p 0 00:00 0\nRss: 18014398509481983 kB\n"
-                                   "2000-3000 r--p 0 00:00 0\nRss: 18014398509481983 kB\n"),
+        assert_int_equal(parse_text(&m.rec, "1000-2000 r--p 0 00:00 0\nRss: 18014398509481983 kB\n"
+                                            "2000-3000 r--p 0 00:00 0\nRss: 18014398509481983 kB\n"),
                          0);
         assert_int_equal(m.rss_bytes, UINT64_MAX);
         nprocfs_rec_release(&m.rec);
@@ -373,7 +369,7 @@ static void test_empty_smaps_has_no_rows_and_no_totals(void **state) {
         struct nprocfs_pid_smaps m = NPROCFS_REC_INIT(pid_smaps);
 
         (void)state;
-        assert_int_equal(parse(&m, ""), 0);
+        assert_int_equal(parse_text(&m.rec, ""), 0);
         assert_no_fields(&m.rec);
         nprocfs_rec_release(&m.rec);
 }
@@ -399,12 +395,7 @@ static void test_malformed_blocks_are_eio(void **state) {
         };
 
         (void)state;
-        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-                struct nprocfs_pid_smaps m = NPROCFS_REC_INIT(pid_smaps);
-                if (parse(&m, bad[i]) != -EIO)
-                        fail_msg("case %zu accepted: %s", i, bad[i]);
-                nprocfs_rec_release(&m.rec);
-        }
+        assert_all_malformed(pid_smaps, bad);
 }
 
 /* a hostile file inventing keys: 64 unknown keys in a block are kept, the

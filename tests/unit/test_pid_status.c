@@ -384,25 +384,19 @@ static void test_umask_is_four_octal_digits(void **state) {
 
 /* ---- lines as the parser meets them, written here ---------------------- */
 
-static int parse_text(struct nprocfs_pid_status *st, const char *text) {
-        struct nprocfs_env env = TEST_ENV;
-
-        return nprocfs_rec_parse(&st->rec, text, strlen(text), &env);
-}
-
 #define HAS(st, field) NPROCFS_HAS(st, pid_status, field)
 
 static void test_a_last_line_without_newline_is_read(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t    12 kB"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t    12 kB"), 0);
         assert_int_equal(st.vmrss_bytes, 12288);
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t3"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t3"), 0);
         assert_int_equal(st.threads, 3);
-        assert_int_equal(parse_text(&st, "Name:\tx\nSigPnd:\t000000000000000a"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nSigPnd:\t000000000000000a"), 0);
         assert_int_equal(st.sigpnd, 10);
-        assert_int_equal(parse_text(&st, "Name:\tlast"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tlast"), 0);
         assert_str_equal(st.name, "last");
         nprocfs_rec_release(&st.rec);
 }
@@ -413,12 +407,12 @@ static void test_a_repeated_key_keeps_its_last_good_value(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t1\nThreads:\t2\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t1\nThreads:\t2\n"), 0);
         assert_int_equal(st.threads, 2);
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t1\nThreads:\tmany\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t1\nThreads:\tmany\n"), -EIO);
         assert_true(HAS(&st, threads));
         assert_int_equal(st.threads, 1);
-        assert_int_equal(parse_text(&st, "Threads:\t7\nName:\tx\nThreads:\t8\nVmRSS:\t 1 kB\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Threads:\t7\nName:\tx\nThreads:\t8\nVmRSS:\t 1 kB\n"), 0);
         assert_int_equal(st.threads, 8);
         assert_int_equal(st.vmrss_bytes, 1024);
         nprocfs_rec_release(&st.rec);
@@ -428,7 +422,7 @@ static void test_keys_out_of_the_kernels_order_are_read(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "VmRSS:\t 4 kB\nName:\tx\nPid:\t9\nVmPeak:\t 8 kB\nTgid:\t9\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "VmRSS:\t 4 kB\nName:\tx\nPid:\t9\nVmPeak:\t 8 kB\nTgid:\t9\n"), 0);
         assert_int_equal(st.vmrss_bytes, 4096);
         assert_int_equal(st.vmpeak_bytes, 8192);
         assert_int_equal(st.pid, 9);
@@ -444,7 +438,8 @@ static void test_absent_rows_and_an_unknown_key_between_known_ones(void **state)
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tk\nKthread:\t1\nFuture_Key:\t 9 kB\nThreads:\t1\nSigQ:\t0/63\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tk\nKthread:\t1\nFuture_Key:\t 9 kB\nThreads:\t1\nSigQ:\t0/63\n"),
+                         0);
         assert_int_equal(st.kthread, 1);
         assert_int_equal(st.threads, 1);
         assert_int_equal(st.sigq_limit, 63);
@@ -462,15 +457,15 @@ static void test_a_kb_value_wants_its_unit(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t    4\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t    4\n"), -EIO);
         assert_false(HAS(&st, vmrss_bytes));
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t4 MB\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t4 MB\n"), -EIO);
         assert_false(HAS(&st, vmrss_bytes));
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t4\tkB\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t4\tkB\n"), 0);
         assert_int_equal(st.vmrss_bytes, 4096);
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t4 kB later words\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t4 kB later words\n"), 0);
         assert_int_equal(st.vmrss_bytes, 4096);
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t4 kBx\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t4 kBx\n"), -EIO);
         assert_false(HAS(&st, vmrss_bytes));
         nprocfs_rec_release(&st.rec);
 }
@@ -481,18 +476,18 @@ static void test_numbers_at_and_past_u64(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t18446744073709551615\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t18446744073709551615\n"), 0);
         assert_true(st.threads == UINT64_MAX);
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t18446744073709551616\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t18446744073709551616\n"), -EIO);
         assert_false(HAS(&st, threads));
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t99999999999999999999\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t99999999999999999999\n"), -EIO);
         assert_false(HAS(&st, threads));
-        assert_int_equal(parse_text(&st, "Name:\tx\nThreads:\t000000000000000000000042\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nThreads:\t000000000000000000000042\n"), 0);
         assert_int_equal(st.threads, 42);
         /* 2^54 kB is 2^64 bytes */
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t18014398509481984 kB\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t18014398509481984 kB\n"), 0);
         assert_true(st.vmrss_bytes == UINT64_MAX);
-        assert_int_equal(parse_text(&st, "Name:\tx\nVmRSS:\t18014398509481983 kB\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nVmRSS:\t18014398509481983 kB\n"), 0);
         assert_true(st.vmrss_bytes == UINT64_MAX - 1023);
         nprocfs_rec_release(&st.rec);
 }
@@ -502,7 +497,8 @@ static void test_masks_take_either_case_and_untag_mask_its_0x(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nuntag_mask:\t0xFFffFFff00000000\nSigPnd:\t00000000000000AB\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nuntag_mask:\t0xFFffFFff00000000\nSigPnd:\t00000000000000AB\n"),
+                         0);
         assert_true(st.untag_mask == UINT64_C(0xffffffff00000000));
         assert_int_equal(st.sigpnd, 0xab);
         assert_int_equal(st.sigpnd_names, 0xab);
@@ -510,7 +506,7 @@ static void test_masks_take_either_case_and_untag_mask_its_0x(void **state) {
         assert_entry(&es, "sigpnd", "0xab");
         entries_free(&es);
         /* 17 digits do not fit */
-        assert_int_equal(parse_text(&st, "Name:\tx\nSigPnd:\t10000000000000000\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nSigPnd:\t10000000000000000\n"), -EIO);
         assert_false(HAS(&st, sigpnd));
         assert_false(HAS(&st, sigpnd_names));
         nprocfs_rec_release(&st.rec);
@@ -520,15 +516,15 @@ static void test_wide_masks_drop_leading_zero_groups(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Mems_allowed:\t00000000,00000000,00000003\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Mems_allowed:\t00000000,00000000,00000003\n"), 0);
         assert_str_equal(st.mems_allowed, "3");
-        assert_int_equal(parse_text(&st, "Mems_allowed:\t0,00000000,000000F0\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Mems_allowed:\t0,00000000,000000F0\n"), 0);
         assert_str_equal(st.mems_allowed, "f0");
-        assert_int_equal(parse_text(&st, "Mems_allowed:\t00000000,00000010,00000000\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Mems_allowed:\t00000000,00000010,00000000\n"), 0);
         assert_str_equal(st.mems_allowed, "1000000000");
-        assert_int_equal(parse_text(&st, "Mems_allowed:\t00000000,00000000\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Mems_allowed:\t00000000,00000000\n"), 0);
         assert_str_equal(st.mems_allowed, "0");
-        assert_int_equal(parse_text(&st, "Mems_allowed:\t00000000,0000000g\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Mems_allowed:\t00000000,0000000g\n"), -EIO);
         assert_false(NPROCFS_HAS(&st, pid_status, mems_allowed));
         nprocfs_rec_release(&st.rec);
 }
@@ -539,15 +535,15 @@ static void test_columns_and_a_missing_one(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nSigQ:\t3 / 100\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nSigQ:\t3 / 100\n"), 0);
         assert_int_equal(st.sigq_queued, 3);
         assert_int_equal(st.sigq_limit, 100);
-        assert_int_equal(parse_text(&st, "Name:\tx\nUid:\t1\t2\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nUid:\t1\t2\n"), -EIO);
         assert_int_equal(st.uid_real, 1);
         assert_int_equal(st.uid_effective, 2);
         assert_false(HAS(&st, uid_saved));
         assert_false(HAS(&st, uid_fs));
-        assert_int_equal(parse_text(&st, "Name:\tx\nUid:\t1\tx\t3\t4\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nUid:\t1\tx\t3\t4\n"), -EIO);
         assert_false(HAS(&st, uid_effective));
         assert_int_equal(st.uid_saved, 3);
         assert_int_equal(st.uid_fs, 4);
@@ -560,12 +556,12 @@ static void test_state_letters(void **state) {
         struct nprocfs_pid_status st = NPROCFS_REC_INIT(pid_status);
 
         (void)state;
-        assert_int_equal(parse_text(&st, "Name:\tx\nState:\tI (idle)\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nState:\tI (idle)\n"), 0);
         assert_string_equal(nprocfs_words_state[st.state], "idle");
         assert_str_equal(st.state_code, "I");
-        assert_int_equal(parse_text(&st, "Name:\tx\nState:\tx (dead)\n"), 0);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nState:\tx (dead)\n"), 0);
         assert_string_equal(nprocfs_words_state[st.state], "dead");
-        assert_int_equal(parse_text(&st, "Name:\tx\nState:\tQ (?)\n"), -EIO);
+        assert_int_equal(parse_text(&st.rec, "Name:\tx\nState:\tQ (?)\n"), -EIO);
         assert_false(HAS(&st, state));
         assert_str_equal(st.state_code, "Q");
         nprocfs_rec_release(&st.rec);

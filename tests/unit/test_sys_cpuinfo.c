@@ -10,10 +10,6 @@
 
 static const struct nprocfs_env env = TEST_ENV;
 
-static int parse(struct nprocfs_sys_cpuinfo *c, const char *text) {
-        return nprocfs_rec_parse(&c->rec, text, strlen(text), &env);
-}
-
 static void read_cpuinfo(const char *tree, struct nprocfs_sys_cpuinfo *c, struct entries *es) {
         nprocfs_ctx *ctx = open_tree(tree);
 
@@ -158,16 +154,16 @@ static void test_arm64_keys_are_kept_per_row(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&c, "processor\t: 0\n"
-                                   "BogoMIPS\t: 50.00\n"
-                                   "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid\n"
-                                   "CPU implementer\t: 0x41\n"
-                                   "CPU part\t: 0xd0c\n"
-                                   "\n"
-                                   "processor\t: 1\n"
-                                   "BogoMIPS\t: 50.00\n"
-                                   "CPU part\t: 0xd0d\n"
-                                   "\n"),
+        assert_int_equal(parse_text(&c.rec, "processor\t: 0\n"
+                                            "BogoMIPS\t: 50.00\n"
+                                            "Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 cpuid\n"
+                                            "CPU implementer\t: 0x41\n"
+                                            "CPU part\t: 0xd0c\n"
+                                            "\n"
+                                            "processor\t: 1\n"
+                                            "BogoMIPS\t: 50.00\n"
+                                            "CPU part\t: 0xd0d\n"
+                                            "\n"),
                          0);
         assert_int_equal(c.rec.nrows, 2);
         entries_collect(&c.rec, &es);
@@ -191,8 +187,8 @@ static void test_a_block_without_processor_is_a_row(void **state) {
         struct entries es;
 
         (void)state;
-        assert_int_equal(parse(&c, "processor\t: 0\ncpu\t\t: POWER9\n\n\n"
-                                   "timebase\t: 512000000\nplatform\t: pSeries\n"),
+        assert_int_equal(parse_text(&c.rec, "processor\t: 0\ncpu\t\t: POWER9\n\n\n"
+                                            "timebase\t: 512000000\nplatform\t: pSeries\n"),
                          0);
         assert_int_equal(c.rec.nrows, 2);
         entries_collect(&c.rec, &es);
@@ -221,7 +217,7 @@ static void test_source_is_the_key(void **state) {
         int seen = 0;
 
         (void)state;
-        assert_int_equal(parse(&c, "processor\t: 0\nmodel name\t: X\n"), 0);
+        assert_int_equal(parse_text(&c.rec, "processor\t: 0\nmodel name\t: X\n"), 0);
         assert_int_equal(nprocfs_rec_foreach(&c.rec, source_of, &seen), 0);
         assert_int_equal(seen, 1);
         nprocfs_rec_release(&c.rec);
@@ -244,12 +240,7 @@ static void test_malformed_cpuinfo_is_eio(void **state) {
         };
 
         (void)state;
-        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-                struct nprocfs_sys_cpuinfo c = NPROCFS_REC_INIT(sys_cpuinfo);
-                if (parse(&c, bad[i]) != -EIO)
-                        fail_msg("case %zu accepted: %s", i, bad[i]);
-                nprocfs_rec_release(&c.rec);
-        }
+        assert_all_malformed(sys_cpuinfo, bad);
 }
 
 int main(void) {
