@@ -293,7 +293,7 @@ struct nodes {
         int64_t keys_scanned;  /* the tick every slot's were last reclaimed at */
         uint32_t slot_keys;    /* a slot's bound: -o keys= */
         int64_t tick;          /* seconds, advanced by the sweep */
-        struct node root;
+        struct node *root;     /* the one node not decoded: never freed by node_put */
         struct vstate *values; /* VALUE_SETS * VALUE_WAYS, by inode number */
 };
 

@@ -393,7 +393,13 @@ int nodes_init(struct fs *fs) {
                 free(t->values);
                 return -ENOMEM;
         }
-        t->root = (struct node){ .ino = FUSE_ROOT_ID, .kind = K_ROOT };
+        t->root = calloc(1, sizeof(*t->root));
+        if (!t->root) {
+                free(t->slots);
+                free(t->values);
+                return -ENOMEM;
+        }
+        *t->root = (struct node){ .ino = FUSE_ROOT_ID, .kind = K_ROOT };
         return 0;
 }
 
@@ -408,6 +414,7 @@ void nodes_free(struct fs *fs) {
                 }
         free(t->slots);
         free(t->values);
+        free(t->root);
         pthread_mutex_destroy(&t->lock);
 }
 
@@ -486,7 +493,7 @@ struct node *nodes_get(struct fs *fs, fuse_ino_t ino) {
         struct slot *s;
 
         if (ino == FUSE_ROOT_ID)
-                return &t->root;
+                return t->root;
         if (d.slot == 0) {
                 if ((d.kind != K_SELF && d.kind != K_THREAD_SELF && d.kind != K_NET) ||
                     ino != ino_make(0, d.kind, 0, 0, 0))
@@ -525,7 +532,7 @@ struct node *nodes_get(struct fs *fs, fuse_ino_t ino) {
 void node_put(struct fs *fs, struct node *n) {
         struct nodes *t = &fs->nodes;
 
-        if (!n || n == &t->root)
+        if (!n || n == t->root)
                 return;
         if (n->slot) {
                 pthread_mutex_lock(&t->lock);
